@@ -1,0 +1,19 @@
+from django.http import HttpRequest
+
+from pactline.accounts import permissions
+
+
+def organisation(request: HttpRequest) -> dict[str, object]:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return {"actor": None}
+    return {
+        "actor": actor,
+        "organisation": actor.organisation,
+        "can": {
+            "manage_contracts": permissions.can_manage_contracts(actor),
+            "manage_parties": permissions.can_manage_parties(actor),
+            "manage_templates": permissions.can_manage_templates(actor),
+            "manage_members": permissions.can_manage_members(actor),
+        },
+    }

@@ -1,0 +1,77 @@
+"""Recording events: the explicit audit call every service makes inside its transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Model
+
+from pactline.accounts.models import Organisation
+from pactline.accounts.permissions import Actor
+from pactline.activity.models import Event
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"before": x, "after": y}} for the fields whose value changed."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in after:
+        old, new = _jsonable(before.get(key)), _jsonable(after.get(key))
+        if old != new:
+            out[key] = {"before": old, "after": new}
+    return out
+
+
+def record(
+    actor: Actor,
+    verb: str,
+    subject: Model,
+    *,
+    contract_id: int | None = None,
+    summary: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> Event:
+    """Append one event to the organisation's chain. Must run inside the write's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events are recorded inside the transaction of the change")
+    # The row lock on the organisation serialises appends, so the chain never forks.
+    org = (
+        Organisation.objects.select_for_update()
+        .only("pk", "audit_seq", "audit_head")
+        .get(pk=actor.organisation.pk)
+    )
+    event = Event(
+        organisation_id=org.pk,
+        seq=org.audit_seq + 1,
+        actor_id=actor.user_id,
+        actor_label=actor.name,
+        verb=verb,
+        subject_type=type(subject)._meta.model_name or "",
+        subject_id=subject.pk,
+        subject_label=str(subject)[:300],
+        contract_id=contract_id,
+        summary=summary[:500],
+        changes=_jsonable(dict(changes or {})),
+        prev_hash=org.audit_head,
+    )
+    event.hash = event.content_hash()
+    event.save(force_insert=True)
+    Organisation.objects.filter(pk=org.pk).update(audit_seq=event.seq, audit_head=event.hash)
+    return event
+
+
+def verify_chain(organisation: Organisation) -> Event | None:
+    """The first event whose hash or link does not hold, or None when the chain is intact."""
+    prev = ""
+    for event in Event.objects.filter(organisation=organisation).order_by("seq").iterator():
+        if event.prev_hash != prev or event.content_hash() != event.hash:
+            return event
+        prev = event.hash
+    return None

@@ -1,0 +1,127 @@
+"""Parties (clients, vendors, partners) with their contacts, and contracts between them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from pactline.accounts.models import Organisation
+
+
+class PartyKind(models.TextChoices):
+    CLIENT = "client", "Client"
+    VENDOR = "vendor", "Vendor"
+    PARTNER = "partner", "Partner"
+    OTHER = "other", "Other"
+
+
+class Party(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=PartyKind.choices, default=PartyKind.CLIENT)
+    registration_number = models.CharField(max_length=64, blank=True)
+    address = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="uniq_party_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="uniq_tag_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    TERMINATED = "terminated", "Terminated"
+
+
+CLOSED_CONTRACT_STATUSES = {ContractStatus.COMPLETED, ContractStatus.TERMINATED}
+
+
+class Contract(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    parties = models.ManyToManyField(Party, blank=True, related_name="contracts")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_contracts",
+    )
+    value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="EUR")
+    signed_on = models.DateField(null=True, blank=True)
+    start_on = models.DateField(null=True, blank=True)
+    end_on = models.DateField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    # Working-day calendar: ISO 3166 country (and subdivision) whose public holidays count.
+    calendar_country = models.CharField(max_length=2, blank=True)
+    calendar_subdivision = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contracts")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="uniq_contract_number"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="contract_org_status"),
+            models.Index(fields=["organisation", "owner"], name="contract_org_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_CONTRACT_STATUSES

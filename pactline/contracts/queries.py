@@ -1,0 +1,119 @@
+"""Read models for the contract list: health badge and next due milestone, computed in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from pactline.accounts import permissions
+from pactline.accounts.permissions import Actor
+from pactline.contracts.models import Contract
+from pactline.milestones.health import SEVERITY, Health, health_q
+from pactline.milestones.models import OPEN_STATUSES, Milestone
+from pactline.milestones.queries import portfolio_today
+
+NO_MILESTONES = "none"
+
+
+@dataclass
+class ContractFilter:
+    q: str | None = None
+    status: list[str] | None = None
+    party_id: int | None = None
+    owner_id: int | None = None
+    tag: str | None = None
+    health: str | None = None
+
+
+SORTS = {
+    "number": ("number", "pk"),
+    "-number": ("-number", "-pk"),
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "status": ("status", "number"),
+    "value": ("value", "number"),
+    "-value": ("-value", "number"),
+    "start_on": ("start_on", "number"),
+    "end_on": ("end_on", "number"),
+    "next_due": ("next_due_date", "number"),
+    "health": ("worst_rank", "number"),
+    "-updated": ("-updated_at", "-pk"),
+}
+
+
+def health_label(rank: int | None) -> str:
+    return NO_MILESTONES if rank is None else SEVERITY[rank].value
+
+
+def contract_list(actor: Actor, f: ContractFilter, sort: str = "number") -> QuerySet[Contract]:
+    today = portfolio_today(actor)
+    qs = permissions.visible_contracts(actor)
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(number__icontains=term)
+            | Q(title__icontains=term)
+            | Q(description__icontains=term)
+            | Exists(
+                Contract.parties.through.objects.filter(
+                    contract_id=OuterRef("pk"), party__name__icontains=term
+                )
+            )
+        )
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.owner_id is not None:
+        qs = qs.filter(owner_id=f.owner_id)
+    if f.party_id is not None:
+        qs = qs.filter(
+            Exists(
+                Contract.parties.through.objects.filter(
+                    contract_id=OuterRef("pk"), party_id=f.party_id
+                )
+            )
+        )
+    if f.tag:
+        qs = qs.filter(
+            Exists(
+                Contract.tags.through.objects.filter(contract_id=OuterRef("pk"), tag__name=f.tag)
+            )
+        )
+    rank = Case(
+        *(
+            When(health_q(h, today, prefix="milestones__"), then=Value(i))
+            for i, h in enumerate(SEVERITY)
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    next_due = Milestone.objects.filter(
+        contract=OuterRef("pk"), status__in=[s.value for s in OPEN_STATUSES],
+        due_date__isnull=False,
+    ).order_by("due_date", "position", "pk")
+    qs = qs.annotate(
+        worst_rank=Min(rank),
+        next_due_id=Subquery(next_due.values("pk")[:1]),
+        next_due_title=Subquery(next_due.values("title")[:1]),
+        next_due_date=Subquery(next_due.values("due_date")[:1]),
+    )
+    if f.health:
+        if f.health == NO_MILESTONES:
+            qs = qs.filter(worst_rank__isnull=True)
+        else:
+            qs = qs.filter(worst_rank=SEVERITY.index(Health(f.health)))
+    order = SORTS.get(sort, SORTS["number"])
+    return (
+        qs.select_related("owner").prefetch_related("parties", "tags").order_by(*order)
+    )

@@ -1,0 +1,347 @@
+"""Operations on parties, contacts and contracts. Every write goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pactline.accounts import permissions
+from pactline.accounts.models import Membership
+from pactline.accounts.permissions import Actor, require
+from pactline.activity.services import diff, record
+from pactline.contracts.models import Contact, Contract, ContractStatus, Party, PartyKind, Tag
+from pactline.errors import ValidationFailed
+from pactline.milestones.scheduling import validate_calendar
+from pactline.validation import (
+    Errors,
+    check_currency,
+    check_date,
+    check_money,
+    check_required_text,
+    check_text,
+    check_time_zone,
+)
+from pactline.versioning import bump, lock
+
+PARTY_FIELDS = ("name", "kind", "registration_number", "address", "website", "notes")
+CONTACT_FIELDS = ("name", "email", "phone", "role")
+CONTRACT_FIELDS = (
+    "number",
+    "title",
+    "description",
+    "owner_id",
+    "value",
+    "currency",
+    "signed_on",
+    "start_on",
+    "end_on",
+    "time_zone",
+    "calendar_country",
+    "calendar_subdivision",
+    "status",
+)
+DATE_FIELDS = ("signed_on", "start_on", "end_on")
+
+
+def _unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    extra = sorted(set(data) - set(allowed))
+    if extra:
+        raise ValidationFailed({name: "is not a known field" for name in extra})
+
+
+# --- parties and contacts ---------------------------------------------------------------------
+
+
+def _party_snapshot(party: Party) -> dict[str, Any]:
+    return {f: getattr(party, f) for f in PARTY_FIELDS}
+
+
+def _validate_party(actor: Actor, party: Party) -> None:
+    errors = Errors()
+    check_required_text(errors, "name", party.name, 200)
+    if party.kind not in PartyKind.values:
+        errors.add("kind", f"must be one of {', '.join(PartyKind.values)}")
+    for field, limit in (("registration_number", 64), ("website", 200)):
+        check_text(errors, field, getattr(party, field), limit)
+    if party.website and not party.website.startswith(("http://", "https://")):
+        errors.add("website", "must start with http:// or https://")
+    duplicate = permissions.visible_parties(actor).filter(name=party.name).exclude(pk=party.pk)
+    if party.name and duplicate.exists():
+        errors.add("name", f"a party named {party.name!r} already exists")
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def create_party(actor: Actor, data: Mapping[str, Any]) -> Party:
+    require(permissions.can_manage_parties(actor), "only managers and above manage parties")
+    _unknown(data, PARTY_FIELDS)
+    party = Party(organisation=actor.organisation, **data)
+    party.name = (party.name or "").strip()
+    _validate_party(actor, party)
+    party.save()
+    record(actor, "created", party, summary=f"Party {party.name} created",
+           changes=diff({}, _party_snapshot(party)))
+    return party
+
+
+@transaction.atomic
+def update_party(
+    actor: Actor, party: Party, data: Mapping[str, Any], expected_version: int | None
+) -> Party:
+    require(permissions.can_manage_parties(actor), "only managers and above manage parties")
+    _unknown(data, PARTY_FIELDS)
+    party = lock(party, expected_version)
+    before = _party_snapshot(party)
+    for field, value in data.items():
+        setattr(party, field, value.strip() if field == "name" else value)
+    _validate_party(actor, party)
+    changes = diff(before, _party_snapshot(party))
+    if not changes:
+        return party
+    bump(party)
+    party.updated_at = timezone.now()
+    party.save()
+    record(actor, "updated", party, summary=f"Party {party.name} updated", changes=changes)
+    return party
+
+
+@transaction.atomic
+def delete_party(actor: Actor, party: Party) -> None:
+    require(permissions.can_manage_parties(actor), "only managers and above manage parties")
+    if party.contracts.exists():
+        raise ValidationFailed.one("party", "is named on contracts; remove it from them first")
+    record(actor, "deleted", party, summary=f"Party {party.name} deleted",
+           changes=diff(_party_snapshot(party), {}))
+    party.delete()
+
+
+def _validate_contact(contact: Contact) -> None:
+    errors = Errors()
+    check_required_text(errors, "name", contact.name, 200)
+    check_text(errors, "phone", contact.phone, 64)
+    check_text(errors, "role", contact.role, 100)
+    if contact.email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(contact.email)
+        except ValidationError:
+            errors.add("email", f"{contact.email!r} is not an e-mail address")
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def add_contact(actor: Actor, party: Party, data: Mapping[str, Any]) -> Contact:
+    require(permissions.can_manage_parties(actor), "only managers and above manage parties")
+    _unknown(data, CONTACT_FIELDS)
+    contact = Contact(party=party, **data)
+    _validate_contact(contact)
+    contact.save()
+    record(actor, "contact_added", party, summary=f"Contact {contact.name} added to {party.name}",
+           changes=diff({}, {f: getattr(contact, f) for f in CONTACT_FIELDS}))
+    return contact
+
+
+@transaction.atomic
+def update_contact(actor: Actor, contact: Contact, data: Mapping[str, Any]) -> Contact:
+    require(permissions.can_manage_parties(actor), "only managers and above manage parties")
+    _unknown(data, CONTACT_FIELDS)
+    before = {f: getattr(contact, f) for f in CONTACT_FIELDS}
+    for field, value in data.items():
+        setattr(contact, field, value)
+    _validate_contact(contact)
+    contact.save()
+    record(actor, "contact_updated", contact.party, summary=f"Contact {contact.name} updated",
+           changes=diff(before, {f: getattr(contact, f) for f in CONTACT_FIELDS}))
+    return contact
+
+
+@transaction.atomic
+def delete_contact(actor: Actor, contact: Contact) -> None:
+    require(permissions.can_manage_parties(actor), "only managers and above manage parties")
+    record(actor, "contact_removed", contact.party,
+           summary=f"Contact {contact.name} removed from {contact.party.name}")
+    contact.delete()
+
+
+# --- contracts --------------------------------------------------------------------------------
+
+
+def contract_snapshot(contract: Contract) -> dict[str, Any]:
+    snap = {f: getattr(contract, f) for f in CONTRACT_FIELDS}
+    if contract.pk:
+        snap["party_ids"] = sorted(contract.parties.values_list("pk", flat=True))
+        snap["tags"] = sorted(contract.tags.values_list("name", flat=True))
+    return snap
+
+
+def _validate_contract(actor: Actor, contract: Contract) -> None:
+    errors = Errors()
+    check_required_text(errors, "number", contract.number, 64)
+    check_required_text(errors, "title", contract.title, 300)
+    check_text(errors, "description", contract.description, 20000)
+    check_currency(errors, "currency", contract.currency)
+    check_time_zone(errors, "time_zone", contract.time_zone)
+    check_money(errors, "value", contract.value)
+    for field in DATE_FIELDS:
+        check_date(errors, field, getattr(contract, field))
+    if contract.status not in ContractStatus.values:
+        errors.add("status", f"must be one of {', '.join(ContractStatus.values)}")
+    if (
+        "start_on" not in errors
+        and "end_on" not in errors
+        and contract.start_on
+        and contract.end_on
+        and contract.end_on < contract.start_on
+    ):
+        errors.add("end_on", "must not be before the start date")
+    for field, message in validate_calendar(
+        contract.calendar_country, contract.calendar_subdivision
+    ).items():
+        errors.add(field, message)
+    if contract.owner_id is not None and not Membership.objects.filter(
+        organisation=actor.organisation, user_id=contract.owner_id
+    ).exists():
+        errors.add("owner_id", "is not a member of this organisation")
+    if contract.number and (
+        permissions.visible_contracts(actor)
+        .filter(number=contract.number.strip())
+        .exclude(pk=contract.pk)
+        .exists()
+    ):
+        errors.add("number", f"contract number {contract.number!r} is already used")
+    errors.raise_if_any()
+
+
+def _resolve_parties(actor: Actor, party_ids: Iterable[int]) -> list[Party]:
+    ids = list(dict.fromkeys(party_ids))
+    found = list(permissions.visible_parties(actor).filter(pk__in=ids))
+    missing = sorted(set(ids) - {p.pk for p in found})
+    if missing:
+        raise ValidationFailed.one("party_ids", f"unknown party ids: {missing}")
+    return found
+
+
+def _resolve_tags(actor: Actor, names: Iterable[str]) -> list[Tag]:
+    cleaned = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    errors = Errors()
+    for name in cleaned:
+        if len(name) > 50:
+            errors.add("tags", f"tag {name[:20]!r}... is longer than 50 characters")
+    errors.raise_if_any()
+    tags = []
+    for name in cleaned:
+        tag, _ = Tag.objects.get_or_create(organisation=actor.organisation, name=name)
+        tags.append(tag)
+    return tags
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    for key in ("number", "title"):
+        if isinstance(data.get(key), str):
+            data[key] = data[key].strip()
+    if isinstance(data.get("currency"), str):
+        data["currency"] = data["currency"].strip().upper()
+    if isinstance(data.get("calendar_country"), str):
+        data["calendar_country"] = data["calendar_country"].strip().upper()
+    if isinstance(data.get("calendar_subdivision"), str):
+        data["calendar_subdivision"] = data["calendar_subdivision"].strip().upper()
+    if data.get("value") is not None:
+        data["value"] = Decimal(str(data["value"]))
+    return data
+
+
+CONTRACT_INPUT = (*CONTRACT_FIELDS, "party_ids", "tags")
+
+
+@transaction.atomic
+def create_contract(
+    actor: Actor, data: Mapping[str, Any], template_id: int | None = None
+) -> Contract:
+    require(permissions.can_manage_contracts(actor), "only managers and above create contracts")
+    _unknown(data, CONTRACT_INPUT)
+    fields = _normalise(dict(data))
+    party_ids = fields.pop("party_ids", None) or []
+    tag_names = fields.pop("tags", None) or []
+    fields.setdefault("currency", actor.organisation.default_currency)
+    fields.setdefault("time_zone", actor.organisation.default_time_zone)
+    if "owner_id" not in fields and actor.user_id is not None:
+        fields["owner_id"] = actor.user_id
+    contract = Contract(organisation=actor.organisation, **fields)
+    _validate_contract(actor, contract)
+    parties = _resolve_parties(actor, party_ids)
+    tags = _resolve_tags(actor, tag_names)
+    contract.save()
+    contract.parties.set(parties)
+    contract.tags.set(tags)
+    record(actor, "created", contract, contract_id=contract.pk,
+           summary=f"Contract {contract.number} created",
+           changes=diff({}, contract_snapshot(contract)))
+    if template_id is not None:
+        from pactline.milestones.services import apply_template
+
+        apply_template(actor, contract, template_id)
+    return contract
+
+
+@transaction.atomic
+def update_contract(
+    actor: Actor, contract: Contract, data: Mapping[str, Any], expected_version: int | None
+) -> Contract:
+    require(permissions.can_manage_contracts(actor), "only managers and above change contracts")
+    _unknown(data, CONTRACT_INPUT)
+    contract = lock(contract, expected_version)
+    before = contract_snapshot(contract)
+    fields = _normalise(dict(data))
+    party_ids = fields.pop("party_ids", None)
+    tag_names = fields.pop("tags", None)
+    for field, value in fields.items():
+        setattr(contract, field, value)
+    _validate_contract(actor, contract)
+    if party_ids is not None:
+        contract.parties.set(_resolve_parties(actor, party_ids))
+    if tag_names is not None:
+        contract.tags.set(_resolve_tags(actor, tag_names))
+    after = contract_snapshot(contract)
+    changes = diff(before, after)
+    if not changes:
+        return contract
+    bump(contract)
+    contract.updated_at = timezone.now()
+    contract.save()
+    verb = "status_changed" if set(changes) == {"status"} else "updated"
+    record(actor, verb, contract, contract_id=contract.pk,
+           summary=f"Contract {contract.number} {verb.replace('_', ' ')}", changes=changes)
+    schedule_inputs = {*DATE_FIELDS, "calendar_country", "calendar_subdivision", "value"}
+    if schedule_inputs & set(changes):
+        from pactline.milestones.services import recompute_contract
+
+        moved = ", ".join(
+            f"{k} {v['before'] or 'unset'} -> {v['after'] or 'unset'}"
+            for k, v in changes.items()
+            if k in schedule_inputs
+        )
+        recompute_contract(actor, contract, reason=f"contract changed: {moved}")
+    return contract
+
+
+def close_contract(
+    actor: Actor, contract: Contract, status: str, expected_version: int | None
+) -> Contract:
+    if status not in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+        raise ValidationFailed.one("status", "a contract closes as completed or terminated")
+    return update_contract(actor, contract, {"status": status}, expected_version)
+
+
+@transaction.atomic
+def delete_contract(actor: Actor, contract: Contract) -> None:
+    require(permissions.at_least(actor, permissions.Role.ADMIN), "only admins delete contracts")
+    record(actor, "deleted", contract, contract_id=contract.pk,
+           summary=f"Contract {contract.number} deleted",
+           changes=diff(contract_snapshot(contract), {}))
+    contract.delete()

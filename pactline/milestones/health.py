@@ -1,0 +1,104 @@
+"""Milestone health: derived from status and dates, never stored.
+
+The same rules exist twice on purpose, kept equal by tests: `health_of` for one object in
+Python, and `health_expression` / `health_q` for SQL so lists filter and count in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Case, CharField, F, Q, Value, When
+
+from pactline.milestones.models import COMPLETE_STATUSES, OPEN_STATUSES, Milestone, MilestoneStatus
+
+
+class Health(StrEnum):
+    OVERDUE = "overdue"
+    AT_RISK = "at_risk"
+    DUE_SOON = "due_soon"
+    ON_TRACK = "on_track"
+    UNSCHEDULED = "unscheduled"
+    DONE_LATE = "done_late"
+    DONE_ON_TIME = "done_on_time"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+# Worst first: a contract's health is its worst milestone's.
+SEVERITY = list(Health)
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+_COMPLETE = [s.value for s in COMPLETE_STATUSES]
+
+
+def due_soon_limit(today: date) -> date:
+    return today + timedelta(days=settings.PACTLINE_DUE_SOON_DAYS)
+
+
+def health_of(m: Milestone, today: date) -> Health:
+    if m.status == MilestoneStatus.CANCELLED:
+        return Health.CANCELLED
+    if m.status in COMPLETE_STATUSES:
+        if m.due_date is None or m.completed_on is None or m.completed_on <= m.due_date:
+            return Health.DONE_ON_TIME
+        return Health.DONE_LATE
+    if m.due_date is None:
+        return Health.UNSCHEDULED
+    if m.due_date < today:
+        return Health.OVERDUE
+    if m.forecast_date is not None and m.forecast_date > m.due_date:
+        return Health.AT_RISK
+    if m.due_date <= due_soon_limit(today):
+        return Health.DUE_SOON
+    return Health.ON_TRACK
+
+
+def health_q(health: Health | str, today: date, prefix: str = "") -> Q:
+    """A filter selecting milestones of one health; `prefix` walks from a related model."""
+    p = prefix
+    h = Health(health)
+    is_open = Q(**{f"{p}status__in": _OPEN})
+    has_due = Q(**{f"{p}due_date__isnull": False})
+    not_late = Q(**{f"{p}due_date__gte": today})
+    at_risk = Q(**{f"{p}forecast_date__gt": F(f"{p}due_date")})
+    if h is Health.CANCELLED:
+        return Q(**{f"{p}status": MilestoneStatus.CANCELLED})
+    if h is Health.DONE_LATE:
+        return Q(**{f"{p}status__in": _COMPLETE, f"{p}completed_on__gt": F(f"{p}due_date")})
+    if h is Health.DONE_ON_TIME:
+        return Q(**{f"{p}status__in": _COMPLETE}) & ~Q(
+            **{f"{p}completed_on__gt": F(f"{p}due_date")}
+        )
+    if h is Health.UNSCHEDULED:
+        return is_open & Q(**{f"{p}due_date__isnull": True})
+    if h is Health.OVERDUE:
+        return is_open & Q(**{f"{p}due_date__lt": today})
+    if h is Health.AT_RISK:
+        return is_open & has_due & not_late & at_risk
+    if h is Health.DUE_SOON:
+        return (
+            is_open
+            & not_late
+            & Q(**{f"{p}due_date__lte": due_soon_limit(today)})
+            & ~(at_risk & Q(**{f"{p}forecast_date__isnull": False}))
+        )
+    return (
+        is_open
+        & Q(**{f"{p}due_date__gt": due_soon_limit(today)})
+        & ~(at_risk & Q(**{f"{p}forecast_date__isnull": False}))
+    )
+
+
+def health_expression(today: date) -> Case:
+    """An annotation computing each milestone's health in SQL."""
+    return Case(
+        *(When(health_q(h, today), then=Value(h.value)) for h in SEVERITY),
+        default=Value(Health.ON_TRACK.value),
+        output_field=CharField(),
+    )

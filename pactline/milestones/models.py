@@ -1,0 +1,209 @@
+"""Milestones of a contract, their checklists, and reusable milestone templates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pactline.accounts.models import Organisation
+from pactline.contracts.models import Contract
+from pactline.milestones.scheduling import Anchor, Unit
+
+
+class MilestoneKind(models.TextChoices):
+    INITIATION = "initiation", "Project initiation"
+    DESIGN_APPROVAL = "design_approval", "Design approval"
+    DEVELOPMENT_COMPLETE = "development_complete", "Development complete"
+    USER_ACCEPTANCE = "user_acceptance", "User acceptance testing"
+    GO_LIVE = "go_live", "Deployment and go-live"
+    COMPLETION = "completion", "Completion"
+    PAYMENT = "payment", "Payment"
+    DELIVERABLE = "deliverable", "Deliverable"
+    REPORT = "report", "Report"
+    CUSTOM = "custom", "Custom"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+COMPLETE_STATUSES = frozenset({MilestoneStatus.ACCEPTED, MilestoneStatus.DONE})
+OPEN_STATUSES = frozenset(
+    {
+        MilestoneStatus.PLANNED,
+        MilestoneStatus.IN_PROGRESS,
+        MilestoneStatus.SUBMITTED,
+        MilestoneStatus.REJECTED,
+    }
+)
+
+ANCHOR_CHOICES = [(a.value, a.label) for a in Anchor]
+UNIT_CHOICES = [(u.value, u.label) for u in Unit]
+
+
+class Milestone(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="custom")
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_milestones",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_milestones",
+    )
+    # The due date rule; `due_date` is what it computes to (see scheduling.py).
+    due_anchor = models.CharField(max_length=24, choices=ANCHOR_CHOICES, default="absolute")
+    due_offset = models.IntegerField(default=0)
+    due_unit = models.CharField(max_length=16, choices=UNIT_CHOICES, default="calendar_days")
+    anchor_milestone = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="anchored"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    due_date_trace = models.CharField(max_length=500, blank=True)
+    baseline_due_date = models.DateField(null=True, blank=True)
+    forecast_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    payment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    # Share of the contract value in percent; when set, payment_amount follows the value.
+    payment_share = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    shared_with_guests = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contract_id", "position", "pk"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "due_date"],
+                name="milestone_open_due",
+                condition=Q(status__in=["planned", "in_progress", "submitted", "rejected"]),
+            ),
+            models.Index(fields=["organisation", "status", "due_date"], name="milestone_org_status"),
+            models.Index(fields=["organisation", "owner", "due_date"], name="milestone_org_owner"),
+            models.Index(fields=["contract", "position"], name="milestone_contract_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status in COMPLETE_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def slip_days(self) -> int | None:
+        if self.due_date is None or self.baseline_due_date is None:
+            return None
+        return (self.due_date - self.baseline_due_date).days
+
+    @property
+    def payment_currency(self) -> str:
+        return self.contract.currency
+
+
+class ChecklistItem(models.Model):
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="checklist")
+    title = models.CharField(max_length=300)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MilestoneTemplate(models.Model):
+    """A reusable set of milestones. Built-in templates have no organisation and are read-only."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    builtin_key = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="uniq_template_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.organisation_id is None
+
+
+class TemplateItem(models.Model):
+    """One milestone of a template: due at an offset from a contract date."""
+
+    template = models.ForeignKey(MilestoneTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="custom")
+    description = models.TextField(blank=True)
+    anchor = models.CharField(max_length=24, choices=ANCHOR_CHOICES, default="contract_start")
+    offset = models.IntegerField(default=0)
+    unit = models.CharField(max_length=16, choices=UNIT_CHOICES, default="working_days")
+    payment_share = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TemplateChecklistItem(models.Model):
+    item = models.ForeignKey(TemplateItem, on_delete=models.CASCADE, related_name="checklist")
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+ZERO = Decimal("0")

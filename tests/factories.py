@@ -1,0 +1,89 @@
+"""factory-boy factories for the domain; tests build data through these or the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from pactline.accounts.models import Membership, Organisation, User
+from pactline.contracts.models import Contract, Party
+from pactline.milestones.models import ChecklistItem, Milestone
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.LazyAttribute(lambda u: u.email.split("@")[0].title())
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "member"
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Party {n}")
+    kind = "vendor"
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: f"C-{n:04d}")
+    title = factory.Sequence(lambda n: f"Contract {n}")
+    status = "active"
+    currency = "EUR"
+    value = factory.LazyFunction(lambda: __import__("decimal").Decimal("100000.00"))
+    start_on = dt.date(2027, 1, 4)
+    end_on = dt.date(2027, 12, 31)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    contract = factory.SubFactory(ContractFactory)
+    organisation = factory.LazyAttribute(lambda m: m.contract.organisation)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_anchor = "absolute"
+    due_date = dt.date(2027, 3, 1)
+    baseline_due_date = factory.LazyAttribute(lambda m: m.due_date)
+    position = factory.Sequence(lambda n: n)
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistItem
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    title = factory.Sequence(lambda n: f"Step {n}")
