@@ -1,5 +1,8 @@
 from django.urls import include, path
 
+from pactline.api import api
+
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("pactline.web.urls")),
 ]

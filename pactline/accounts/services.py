@@ -1,0 +1,43 @@
+"""Operations on accounts: API tokens (the raw value is returned once, only its hash is kept)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from pactline.accounts.models import ApiToken, Membership, User, hash_token
+from pactline.errors import NotFound, ValidationFailed
+
+
+@transaction.atomic
+def create_token(
+    membership: Membership, name: str = "token", expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    if not name.strip() or len(name) > 100:
+        raise ValidationFailed.one("name", "must be 1 to 100 characters")
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=membership.user,
+        organisation=membership.organisation,
+        name=name.strip(),
+        token_hash=hash_token(raw),
+        hint=raw[:8],
+        expires_at=expires_at,
+    )
+    return token, raw
+
+
+def create_token_for_email(email: str, org_name: str | None, name: str = "cli") -> str:
+    user = User.objects.filter(email=email.lower()).first()
+    if user is None:
+        raise NotFound(f"no user with e-mail {email}")
+    memberships = Membership.objects.select_related("organisation", "user").filter(user=user)
+    if org_name:
+        memberships = memberships.filter(organisation__name=org_name)
+    membership = memberships.order_by("created_at", "pk").first()
+    if membership is None:
+        where = f" in organisation {org_name!r}" if org_name else ""
+        raise NotFound(f"{email} is not a member of any organisation{where}")
+    _, raw = create_token(membership, name)
+    return raw

@@ -1,0 +1,113 @@
+"""Authentication for the REST API: bearer tokens for programs, the session for the browser.
+
+Both paths end in an `Actor` (who, in which organisation, with which role) that ninja stores
+as `request.auth`; handlers read it with `actor_of(request)`.
+
+- Bearer: `Authorization: Bearer <token>`. Only the SHA-256 of a token is stored. A token
+  belongs to (user, organisation) and fails when revoked, expired, its user is deactivated, or
+  the user is no longer a member of the organisation.
+- Session: the Django session of the web UI, with the current organisation chosen exactly as
+  the web does (`current_membership`). Unsafe methods need the CSRF token, because a browser
+  sends the session cookie on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from pactline.accounts.middleware import current_membership
+from pactline.accounts.models import ApiToken, Membership, hash_token
+from pactline.accounts.permissions import Actor
+
+# Writing last_used_at on every call would turn each read into a write; once a minute is
+# precise enough to tell a live token from a forgotten one.
+LAST_USED_PRECISION = timedelta(minutes=1)
+MAX_TOKEN_LENGTH = 512
+
+
+def _find_token(raw: str) -> ApiToken | None:
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(token_hash=hash_token(raw))
+        .first()
+    )
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    return token
+
+
+def _touch(token: ApiToken) -> None:
+    """Record use, at most once a minute; the conditional UPDATE keeps concurrent calls cheap."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
+    ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+def actor_for_token(raw: str) -> Actor | None:
+    """The Actor a raw bearer token stands for, or None when it must be refused."""
+    token = _find_token(raw)
+    if token is None:
+        return None
+    membership = Membership.objects.filter(
+        user_id=token.user_id, organisation_id=token.organisation_id
+    ).first()
+    if membership is None:
+        return None
+    membership.user = token.user
+    membership.organisation = token.organisation
+    _touch(token)
+    return Actor.for_membership(membership)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        actor = actor_for_token(token.strip())
+        if actor is not None:
+            request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+class SessionAuth(APIKeyCookie):
+    """The web UI's session; CSRF is checked (by APIKeyCookie) before the session is trusted."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Actor | None:
+        # A request that names its credentials in Authorization is judged on them alone.
+        if request.headers.get("Authorization"):
+            return None
+        return super().__call__(request)  # type: ignore[no-any-return]
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        membership = current_membership(request)
+        if membership is None:
+            return None
+        get_token(request)  # so a browser client always holds a CSRF cookie for its writes
+        actor = Actor.for_membership(membership)
+        request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth()
+API_AUTH = [token_auth, session_auth]
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The authenticated Actor of an API request."""
+    actor = getattr(request, "auth", None)
+    if not isinstance(actor, Actor):  # pragma: no cover - every operation requires auth
+        raise RuntimeError("API operation ran without an authenticated actor")
+    return actor

@@ -1,0 +1,217 @@
+"""`pactline`: the one command-line entry point.
+
+Commands call the same services as the web and API, so validation, permissions and the audit
+trail apply here too. Errors print one clear line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem to report as one line, exiting with status 1."""
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pactline.settings")
+    import django
+
+    django.setup()
+
+
+def _database_is_empty() -> bool:
+    from pactline.accounts.models import Organisation
+
+    return not Organisation.objects.exists()
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from pactline.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+    org = load_demo()
+    print(f"Demo organisation {org.name!r} ready: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+
+
+def _gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    return [
+        gunicorn,
+        "pactline.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+
+
+def cmd_web(args: argparse.Namespace) -> None:
+    argv = _gunicorn_argv(args.host, args.port, args.workers, args.threads)
+    os.execv(argv[0], argv)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    """Everything the embedded default needs: migrate, demo data if empty, static, web."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from pactline.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if _database_is_empty() and not args.no_demo:
+        load_demo()
+        print("Loaded demo data into the empty database.")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = f"http://{args.host}:{args.port}/"
+    print()
+    print(f"  Pactline is starting on {url}")
+    print(f"  Data directory: {settings.DATA_DIR}")
+    if not args.no_demo:
+        print(f"  Demo sign-in: {DEMO_EMAIL} / password: {DEMO_PASSWORD}")
+    print()
+    sys.stdout.flush()
+    cmd_web(args)
+
+
+def cmd_user_create(args: argparse.Namespace) -> None:
+    from django.db import transaction
+
+    from pactline.accounts.models import Role
+    from pactline.demo import ensure_member, ensure_organisation, ensure_user
+
+    if args.role not in Role.values:
+        raise CommandError(f"--role must be one of {', '.join(Role.values)}")
+    with transaction.atomic():
+        org = ensure_organisation(args.org)
+        user = ensure_user(args.email, args.name or "", args.password)
+        if args.password is not None and not user.check_password(args.password):
+            user.set_password(args.password)
+            user.save(update_fields=["password"])
+        membership = ensure_member(user, org, Role(args.role))
+        if membership.role != args.role:
+            membership.role = args.role
+            membership.save(update_fields=["role"])
+    if args.password is None:
+        print(f"User {user.email} has no password yet; set one with --password.")
+    print(f"{user.email} is {args.role} of {org.name}")
+
+
+def cmd_token_create(args: argparse.Namespace) -> None:
+    from pactline.accounts import services as accounts
+
+    token = accounts.create_token_for_email(args.email, args.org, args.name)
+    print(token)
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    call_command("check", deploy=args.deploy, fail_level="WARNING" if args.deploy else "ERROR")
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> None:
+    from pactline.accounts.models import Organisation
+    from pactline.activity.services import verify_chain
+
+    broken = 0
+    for org in Organisation.objects.order_by("pk"):
+        bad = verify_chain(org)
+        if bad is None:
+            print(f"{org.name}: chain intact ({org.audit_seq} events)")
+        else:
+            broken += 1
+            print(f"{org.name}: BROKEN at event #{bad.seq} ({bad.verb} {bad.subject_type} "
+                  f"{bad.subject_id} at {bad.created_at.isoformat()})")
+    if broken:
+        raise CommandError(f"{broken} organisation(s) with a broken audit chain")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pactline", description="Contract milestone tracking.")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def web_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        p.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+
+    serve = sub.add_parser("serve", help="migrate, load demo data if empty, and run the app")
+    web_options(serve)
+    serve.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    serve.set_defaults(func=cmd_serve)
+
+    web = sub.add_parser("web", help="run the web server only (production)")
+    web_options(web)
+    web.set_defaults(func=cmd_web)
+
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="load the demo organisation").set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    create = user.add_parser("create", help="create a user (and the organisation if missing)")
+    create.add_argument("email")
+    create.add_argument("--org", required=True, help="organisation name")
+    create.add_argument("--role", default="member")
+    create.add_argument("--password")
+    create.add_argument("--name")
+    create.set_defaults(func=cmd_user_create)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
+    tcreate = token.add_parser("create", help="print a new API token for a user")
+    tcreate.add_argument("email")
+    tcreate.add_argument("--org", help="organisation name (default: the user's first)")
+    tcreate.add_argument("--name", default="cli")
+    tcreate.set_defaults(func=cmd_token_create)
+
+    check = sub.add_parser("check", help="check the configuration")
+    check.add_argument("--deploy", action="store_true", help="refuse unsafe production settings")
+    check.set_defaults(func=cmd_check)
+
+    audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="action", required=True)
+    audit.add_parser("verify", help="verify the event hash chain").set_defaults(
+        func=cmd_audit_verify
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_django()
+    from django.core.exceptions import ImproperlyConfigured
+
+    from pactline.errors import DomainError
+
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except (CommandError, DomainError, ImproperlyConfigured) as exc:
+        print(f"pactline: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

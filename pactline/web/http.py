@@ -1,0 +1,100 @@
+"""What every web view shares: sign-in and membership checks, and domain errors as HTTP answers.
+
+Services raise `pactline.errors`; `member_view` turns the ones a view did not handle itself into
+the page a person expects: NotFound is a 404, Forbidden a 403 page, a validation error or a
+conflict on a bare button (no form to re-render) an error page with 422 or 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from pactline.accounts.models import User
+from pactline.accounts.permissions import Actor
+from pactline.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+View = Callable[..., HttpResponse]
+
+NO_MEMBERSHIP = (
+    "You are not a member of any organisation yet. Ask an administrator of your organisation "
+    "to add you."
+)
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The Actor the middleware attached; member_view guarantees it is there."""
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def error_page(request: HttpRequest, exc: ValidationFailed | Conflict) -> HttpResponse:
+    if isinstance(exc, ValidationFailed):
+        problems = [" ".join(msgs) if f in ("", "__all__") else f"{f}: {' '.join(msgs)}"
+                    for f, msgs in exc.errors.items()]
+    else:
+        problems = [exc.message]
+    context = {"problems": problems, "back": back_url(request, "")}
+    return render(request, "web/error.html", context, status=exc.status)
+
+
+def back_url(request: HttpRequest, fallback: str) -> str:
+    """A safe same-site URL to return to: the `next` field, the referrer, or `fallback`."""
+    for candidate in (request.POST.get("next"), request.GET.get("next"),
+                      request.headers.get("Referer")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return fallback
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponse:
+    return redirect(back_url(request, fallback))
+
+
+def member_view(view: View) -> View:
+    """Require a signed-in member of an organisation and map domain errors to answers."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "actor", None) is None:
+            return forbidden(request, NO_MEMBERSHIP)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        except Forbidden as exc:
+            return forbidden(request, exc.message)
+        except (ValidationFailed, Conflict) as exc:
+            return error_page(request, exc)
+
+    return login_required(wrapper)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse early (before form validation) what the service would refuse anyway."""
+    if not allowed:
+        raise Forbidden(message)
+
+
+def members_of(actor: Actor) -> Any:
+    """Users of the actor's organisation, for owner and approver choices."""
+    return User.objects.filter(memberships__organisation=actor.organisation).order_by(
+        "name", "email"
+    )
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request that wants a fragment (boosted requests want the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted

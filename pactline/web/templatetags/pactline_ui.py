@@ -1,0 +1,124 @@
+"""Small presentation helpers: badges that carry their meaning in text, money, history rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from pactline.accounts.models import Membership
+from pactline.contracts.models import ContractStatus
+from pactline.contracts.queries import NO_MILESTONES
+from pactline.milestones.health import Health
+from pactline.milestones.models import MilestoneStatus
+
+register = template.Library()
+
+HEALTH_TEXT = {h.value: h.label for h in Health} | {NO_MILESTONES: "No milestones"}
+
+
+@register.simple_tag
+def health_badge(health: str | None) -> SafeString:
+    key = health or NO_MILESTONES
+    text = HEALTH_TEXT.get(key, key.replace("_", " ").capitalize())
+    return format_html('<span class="badge health-{}">{}</span>', key, text)
+
+
+@register.simple_tag
+def status_badge(status: str) -> SafeString:
+    labels = dict(ContractStatus.choices) | dict(MilestoneStatus.choices)
+    return format_html('<span class="badge status-{}">{}</span>', status,
+                       labels.get(status, status))
+
+
+@register.filter
+def money(value: Decimal | None, currency: str = "") -> str:
+    if value is None:
+        return "—"
+    amount = intcomma(f"{Decimal(value):.2f}")
+    return f"{amount} {currency}".strip()
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value).normalize():f} %"
+
+
+@register.filter
+def days(value: int | None) -> str:
+    if value is None:
+        return "—"
+    if value == 0:
+        return "on baseline"
+    word = "day" if abs(value) == 1 else "days"
+    return f"{value:+d} {word}"
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+@register.filter
+def change_rows(changes: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for an event's before/after changes."""
+    rows = []
+    for field, change in (changes or {}).items():
+        label = field.removesuffix("_id").replace("_", " ").capitalize()
+        if isinstance(change, dict) and "before" in change:
+            rows.append((label, _show(change.get("before")), _show(change.get("after"))))
+        else:
+            rows.append((label, "—", _show(change)))
+    return rows
+
+
+@register.filter
+def iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@register.inclusion_tag("web/_org_switcher.html", takes_context=True)
+def organisation_switcher(context: template.Context) -> dict[str, Any]:
+    request: HttpRequest | None = context.get("request")
+    actor = context.get("actor")
+    if request is None or actor is None or not request.user.is_authenticated:
+        return {"memberships": []}
+    memberships = list(
+        Membership.objects.filter(user=request.user).select_related("organisation")
+    )
+    return {
+        "memberships": memberships if len(memberships) > 1 else [],
+        "current": actor.organisation.pk,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: template.Context, url_name: str, label: str, prefix: str) -> SafeString:
+    """A main-navigation link, marked as the current section when the page belongs to it."""
+    from django.urls import reverse
+
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = bool(match and match.url_name and match.url_name.startswith(prefix))
+    if current:
+        return format_html('<a href="{}" aria-current="page">{}</a>', reverse(url_name), label)
+    return format_html('<a href="{}">{}</a>', reverse(url_name), label)

@@ -1,0 +1,55 @@
+"""Sign in and out, the home page, and switching the current organisation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from pactline.accounts.middleware import SESSION_KEY
+from pactline.accounts.models import Membership
+from pactline.web.forms import OrganisationSwitchForm, SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET), then back to the sign-in page."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have signed out.")
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    # A dashboard comes later; the contract list is the working page for now.
+    return redirect("contract-list")
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    form = OrganisationSwitchForm(request.POST)
+    membership = None
+    if form.is_valid():
+        membership = (
+            Membership.objects.select_related("organisation")
+            .filter(user=request.user, organisation_id=form.cleaned_data["organisation"])
+            .first()
+        )
+    if membership is None:
+        messages.error(request, "You are not a member of that organisation.")
+        return redirect("contract-list")
+    request.session[SESSION_KEY] = membership.organisation_id
+    messages.success(request, f"You are now working in {membership.organisation.name}.")
+    # Object pages of the previous organisation would be 404s here: start from the list.
+    return redirect("contract-list")
