@@ -124,7 +124,7 @@ def cmd_token_create(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
-    call_command("check", deploy=args.deploy, fail_level="WARNING" if args.deploy else "ERROR")
+    call_command("check", deploy=args.deploy, fail_level="ERROR")
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> None:
@@ -142,6 +142,14 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
                   f"{bad.subject_id} at {bad.created_at.isoformat()})")
     if broken:
         raise CommandError(f"{broken} organisation(s) with a broken audit chain")
+
+
+def cmd_extract(args: argparse.Namespace) -> None:
+    from pactline.extraction.cli import run
+
+    failures = run(args.files, args.csv or sys.stdout)
+    if failures:
+        raise CommandError(f"{failures} of {len(args.files)} file(s) could not be read")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--deploy", action="store_true", help="refuse unsafe production settings")
     check.set_defaults(func=cmd_check)
 
+    extract = sub.add_parser("extract", help="key dates of contract files (txt, docx, pdf) as CSV")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--csv", help="output file (default: standard output)")
+    extract.set_defaults(func=cmd_extract)
+
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="action", required=True)
     audit.add_parser("verify", help="verify the event hash chain").set_defaults(
         func=cmd_audit_verify
@@ -199,13 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_django()
     from django.core.exceptions import ImproperlyConfigured
+    from django.core.management.base import CommandError as DjangoCommandError
 
     from pactline.errors import DomainError
 
     func: Callable[[argparse.Namespace], None] = args.func
     try:
         func(args)
-    except (CommandError, DomainError, ImproperlyConfigured) as exc:
+    except (CommandError, DjangoCommandError, DomainError, ImproperlyConfigured) as exc:
         print(f"pactline: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

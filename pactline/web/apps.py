@@ -5,3 +5,6 @@ class WebConfig(AppConfig):
     name = "pactline.web"
     label = "web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from pactline import checks  # noqa: F401  (registers the deploy checks)
