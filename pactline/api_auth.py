@@ -13,22 +13,16 @@ as `request.auth`; handlers read it with `actor_of(request)`.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from pactline.accounts.middleware import current_membership
 from pactline.accounts.models import ApiToken, Membership, hash_token
 from pactline.accounts.permissions import Actor
+from pactline.accounts.services import note_token_use
 
-# Writing last_used_at on every call would turn each read into a write; once a minute is
-# precise enough to tell a live token from a forgotten one.
-LAST_USED_PRECISION = timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 512
 
 
@@ -45,16 +39,6 @@ def _find_token(raw: str) -> ApiToken | None:
     return token
 
 
-def _touch(token: ApiToken) -> None:
-    """Record use, at most once a minute; the conditional UPDATE keeps concurrent calls cheap."""
-    now = timezone.now()
-    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
-        return
-    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
-    ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
-
-
 def actor_for_token(raw: str) -> Actor | None:
     """The Actor a raw bearer token stands for, or None when it must be refused."""
     token = _find_token(raw)
@@ -67,7 +51,7 @@ def actor_for_token(raw: str) -> Actor | None:
         return None
     membership.user = token.user
     membership.organisation = token.organisation
-    _touch(token)
+    note_token_use(token)
     return Actor.for_membership(membership)
 
 
@@ -85,8 +69,9 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request: HttpRequest) -> Actor | None:
-        # A request that names its credentials in Authorization is judged on them alone.
-        if request.headers.get("Authorization"):
+        # A request that names its credentials in Authorization is judged on them alone, and
+        # one without a signed-in session has nothing to protect from CSRF: both get a 401.
+        if request.headers.get("Authorization") or not request.user.is_authenticated:
             return None
         return super().__call__(request)  # type: ignore[no-any-return]
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from pactline.accounts import permissions
 from pactline.errors import Conflict, ValidationFailed
@@ -18,7 +18,7 @@ M = TypeVar("M", bound=Model)
 
 MAX_ID = 2**63 - 1  # the largest primary key a BigAutoField can hold
 MAX_PAGE_SIZE = 500
-MAX_OFFSET = 10**9
+MAX_PAGE_OFFSET = 10**9
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Money = Annotated[Decimal, Field(max_digits=18, decimal_places=2, ge=0)]
@@ -43,7 +43,31 @@ CREATE_ERRORS = error_responses(401, 403, 404, 422)
 DELETE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
-class InSchema(Schema):
+def _check_text(value: Any) -> Any:
+    """Refuse text no database stores: NUL (PostgreSQL) and lone surrogates (not UTF-8)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text") from None
+    elif isinstance(value, list):
+        for element in value:
+            _check_text(element)
+    return value
+
+
+class QueryIn(Schema):
+    """Query parameters: the same text hygiene as bodies."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return _check_text(value)
+
+
+class InSchema(QueryIn):
     """Input: unknown fields are an error naming the field, so a typo never passes silently."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
@@ -56,7 +80,7 @@ class Page(Schema, Generic[T]):
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="page size, at most 500")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="objects to skip")
+    offset: int = Field(0, ge=0, le=MAX_PAGE_OFFSET, description="objects to skip")
 
 
 def paginate(queryset: QuerySet[M], page: PageParams) -> dict[str, Any]:
@@ -69,6 +93,14 @@ def paginate(queryset: QuerySet[M], page: PageParams) -> dict[str, Any]:
 def get_or_404(queryset: QuerySet[M], pk: int, what: str) -> M:
     """One object of an already scoped queryset; another organisation's is simply not there."""
     return permissions.get_visible(queryset, pk, what)  # type: ignore[no-any-return]
+
+
+def find_or_invalid(queryset: QuerySet[M], pk: int, field: str) -> M:
+    """An object named by a body field; one the actor cannot see is invalid input (422)."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed.one(field, f"no such object: {pk}")
+    return found
 
 
 def parse_if_match(header: str | None) -> int | None:

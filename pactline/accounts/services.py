@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from pactline.accounts.models import ApiToken, Membership, User, hash_token
 from pactline.errors import NotFound, ValidationFailed
+
+# Writing last_used_at on every API call would turn each read into a write; once a minute is
+# precise enough to tell a live token from a forgotten one.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -41,3 +47,14 @@ def create_token_for_email(email: str, org_name: str | None, name: str = "cli") 
         raise NotFound(f"{email} is not a member of any organisation{where}")
     _, raw = create_token(membership, name)
     return raw
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Stamp `last_used_at`, at most once a minute; the conditional UPDATE makes concurrent
+    requests of one token write once, without a lock."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_PRECISION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_USE_PRECISION)
+    ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

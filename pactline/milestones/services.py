@@ -152,7 +152,7 @@ def _validate(actor: Actor, m: Milestone) -> None:
             errors.add(field, "is not a member of this organisation")
     if m.due_anchor == Anchor.MILESTONE:
         _check_anchor_milestone(m, errors)
-    elif m.due_anchor != Anchor.ABSOLUTE:
+    else:
         m.anchor_milestone_id = None
     errors.raise_if_any()
 
@@ -179,7 +179,10 @@ def _check_anchor_milestone(m: Milestone, errors: Errors) -> None:
 
 
 def _apply_schedule(m: Milestone, contract: Contract) -> None:
-    computed = compute_for(m, contract)
+    try:
+        computed = compute_for(m, contract)
+    except (ValueError, OverflowError) as exc:  # a date beyond the calendar, or no working days
+        raise ValidationFailed.one("due_offset", f"gives no usable due date ({exc})") from None
     m.due_date = computed.due
     m.due_date_trace = computed.trace
     if m.baseline_due_date is None:
@@ -257,8 +260,8 @@ def update_milestone(
     old_due = m.due_date
     for field, value in data.items():
         setattr(m, field, value.strip() if field == "title" and isinstance(value, str) else value)
-    if "anchor_milestone_id" in data:
-        m.anchor_milestone = None if data["anchor_milestone_id"] is None else m.anchor_milestone
+    if "anchor_milestone_id" in data and data["anchor_milestone_id"] is None:
+        m.anchor_milestone = None
     _validate(actor, m)
     if "payment_share" in data or "payment_amount" in data:
         if m.payment_share is not None:
@@ -291,7 +294,11 @@ def _cascade(actor: Actor, source: Milestone, reason: str) -> None:
 
 
 def _reschedule_from_rule(actor: Actor, m: Milestone, reason: str) -> None:
-    m = Milestone.objects.select_for_update().select_related("anchor_milestone").get(pk=m.pk)
+    m = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("anchor_milestone", "contract")
+        .get(pk=m.pk)
+    )
     old = m.due_date
     old_trace = m.due_date_trace
     _apply_schedule(m, m.contract)

@@ -1,0 +1,184 @@
+"""Another organisation's objects do not exist: every object URL answers 404 to an outsider,
+and nothing changes. A meta-test fails when an API route is missing from the table below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from pactline.accounts.permissions import Actor
+from pactline.activity.models import Event
+from pactline.api import api
+from pactline.contracts import services as contract_services
+from pactline.contracts.models import Contract
+from pactline.milestones import services as milestone_services
+from pactline.milestones.models import ChecklistItem, Milestone
+from tests.api.conftest import ApiClient, url
+from tests.factories import ChecklistItemFactory, MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Acme:
+    """One object of every kind, all in Acme."""
+
+    party: int
+    contact: int
+    contract: int
+    milestone: int
+    item: int
+    template: int
+    event: int
+
+
+@pytest.fixture
+def acme(contract: Contract, manager: Actor) -> Acme:
+    party = contract_services.create_party(manager, {"name": "Initech"})
+    contact = contract_services.add_contact(manager, party, {"name": "Peter"})
+    milestone = MilestoneFactory(contract=contract)
+    item = ChecklistItemFactory(milestone=milestone)
+    template = milestone_services.create_template(manager, "Ours", "", [{"title": "One"}])
+    event = Event.objects.filter(organisation=manager.organisation).first()
+    return Acme(party.pk, contact.pk, contract.pk, milestone.pk, item.pk, template.pk, event.pk)
+
+
+def _contact(a: Acme) -> dict[str, int]:
+    return {"party_id": a.party, "contact_id": a.contact}
+
+
+# url_name -> (method, path kwargs from the Acme objects, a body that would otherwise be valid)
+OBJECT_ROUTES: dict[str, tuple[str, Any, Any]] = {
+    "party-detail": ("get", lambda a: {"party_id": a.party}, None),
+    "party-update": ("patch", lambda a: {"party_id": a.party}, {"name": "Mine"}),
+    "party-delete": ("delete", lambda a: {"party_id": a.party}, None),
+    "contact-list": ("get", lambda a: {"party_id": a.party}, None),
+    "contact-create": ("post", lambda a: {"party_id": a.party}, {"name": "Spy"}),
+    "contact-detail": ("get", _contact, None),
+    "contact-update": ("patch", _contact, {"name": "Spy"}),
+    "contact-delete": ("delete", _contact, None),
+    "contract-detail": ("get", lambda a: {"contract_id": a.contract}, None),
+    "contract-update": ("patch", lambda a: {"contract_id": a.contract}, {"title": "Mine"}),
+    "contract-delete": ("delete", lambda a: {"contract_id": a.contract}, None),
+    "contract-close": ("post", lambda a: {"contract_id": a.contract}, {"status": "terminated"}),
+    "contract-milestone-list": ("get", lambda a: {"contract_id": a.contract}, None),
+    "contract-milestone-create": ("post", lambda a: {"contract_id": a.contract}, {"title": "X"}),
+    "contract-milestone-reorder": (
+        "post",
+        lambda a: {"contract_id": a.contract},
+        lambda a: {"ids": [a.milestone]},
+    ),
+    "contract-apply-template": (
+        "post",
+        lambda a: {"contract_id": a.contract},
+        lambda a: {"template_id": 1},
+    ),
+    "milestone-detail": ("get", lambda a: {"milestone_id": a.milestone}, None),
+    "milestone-update": ("patch", lambda a: {"milestone_id": a.milestone}, {"title": "Mine"}),
+    "milestone-delete": ("delete", lambda a: {"milestone_id": a.milestone}, None),
+    "milestone-transition": (
+        "post",
+        lambda a: {"milestone_id": a.milestone},
+        {"status": "cancelled"},
+    ),
+    "checklist-list": ("get", lambda a: {"milestone_id": a.milestone}, None),
+    "checklist-create": ("post", lambda a: {"milestone_id": a.milestone}, {"title": "Spy"}),
+    "checklist-item-detail": ("get", lambda a: {"item_id": a.item}, None),
+    "checklist-item-update": ("patch", lambda a: {"item_id": a.item}, {"done": True}),
+    "checklist-item-delete": ("delete", lambda a: {"item_id": a.item}, None),
+    "template-detail": ("get", lambda a: {"template_id": a.template}, None),
+    "template-update": ("patch", lambda a: {"template_id": a.template}, {"name": "Mine"}),
+    "template-delete": ("delete", lambda a: {"template_id": a.template}, None),
+    "event-detail": ("get", lambda a: {"event_id": a.event}, None),
+}
+
+# Routes without an object in their path: what they show is scoped, tested elsewhere.
+COLLECTION_ROUTES = {
+    "me",
+    "party-list",
+    "party-create",
+    "contract-list",
+    "contract-create",
+    "milestone-list",
+    "milestone-create",
+    "template-list",
+    "template-create",
+    "event-list",
+}
+
+
+def api_operations() -> list[tuple[str, str, str]]:
+    return [
+        (op.url_name, path, method)
+        for _prefix, router in api._routers
+        for path, view in router.path_operations.items()
+        for op in view.operations
+        for method in op.methods
+    ]
+
+
+def test_every_api_route_is_covered_by_the_tenancy_table() -> None:
+    for url_name, path, method in api_operations():
+        if "{" in path:
+            assert url_name in OBJECT_ROUTES, f"{method} {path} ({url_name}) has no 404 test"
+            assert OBJECT_ROUTES[url_name][0] == method.lower()
+        else:
+            assert url_name in COLLECTION_ROUTES, f"{method} {path} ({url_name}) is untested"
+
+
+def snapshot() -> tuple[Any, ...]:
+    return (
+        list(Contract.objects.values_list("pk", "title", "status", "version")),
+        list(Milestone.objects.values_list("pk", "title", "status", "version")),
+        list(ChecklistItem.objects.values_list("pk", "title", "done")),
+        Event.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("url_name", sorted(OBJECT_ROUTES))
+def test_outsider_gets_404_and_changes_nothing(
+    as_outsider: ApiClient, acme: Acme, url_name: str
+) -> None:
+    method, kwargs, body = OBJECT_ROUTES[url_name]
+    before = snapshot()
+    call = getattr(as_outsider, method)
+    payload = body(acme) if callable(body) else body
+    response = (
+        call(url(url_name, **kwargs(acme)), payload)
+        if payload
+        else call(url(url_name, **kwargs(acme)))
+    )
+    assert response.status_code == 404, (url_name, response.json())
+    assert set(response.json()) == {"detail", "errors"}
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("url_name", sorted(OBJECT_ROUTES))
+def test_unknown_ids_are_404(as_owner: ApiClient, acme: Acme, url_name: str) -> None:
+    method, kwargs, body = OBJECT_ROUTES[url_name]
+    missing = {key: 10**12 for key in kwargs(acme)}
+    payload = body(acme) if callable(body) else body
+    call = getattr(as_owner, method)
+    response = (
+        call(url(url_name, **missing), payload) if payload else call(url(url_name, **missing))
+    )
+    assert response.status_code == 404, (url_name, response.json())
+
+
+def test_lists_never_show_another_organisation(as_outsider: ApiClient, acme: Acme) -> None:
+    for name in ("party-list", "contract-list", "milestone-list", "event-list"):
+        assert as_outsider.get(url(name)).json()["count"] == 0, name
+    templates = as_outsider.get(url("template-list")).json()["items"]
+    assert all(t["builtin"] for t in templates)
+
+
+def test_list_filters_naming_another_organisations_ids_find_nothing(
+    as_outsider: ApiClient, acme: Acme
+) -> None:
+    assert (
+        as_outsider.get(url("milestone-list"), {"contract_id": acme.contract}).json()["count"] == 0
+    )
+    assert as_outsider.get(url("contract-list"), {"party_id": acme.party}).json()["count"] == 0
+    assert as_outsider.get(url("event-list"), {"contract_id": acme.contract}).json()["count"] == 0
