@@ -22,7 +22,9 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         )
     if settings.DEBUG:
         problems.append(
-            Error("DEBUG is on.", hint="Unset DEBUG (or DEBUG=0) in production.", id="pactline.E002")
+            Error(
+                "DEBUG is on.", hint="Unset DEBUG (or DEBUG=0) in production.", id="pactline.E002"
+            )
         )
     local = {"127.0.0.1", "localhost", "[::1]"}
     if not settings.ALLOWED_HOSTS or set(settings.ALLOWED_HOSTS) <= local:
@@ -35,7 +37,9 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         )
     if "*" in settings.ALLOWED_HOSTS:
         problems.append(
-            Error("ALLOWED_HOSTS contains '*'.", hint="List the real host names.", id="pactline.E004")
+            Error(
+                "ALLOWED_HOSTS contains '*'.", hint="List the real host names.", id="pactline.E004"
+            )
         )
     if not settings.SESSION_COOKIE_SECURE:
         problems.append(

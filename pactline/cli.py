@@ -152,6 +152,18 @@ def cmd_extract(args: argparse.Namespace) -> None:
         raise CommandError(f"{failures} of {len(args.files)} file(s) could not be read")
 
 
+def cmd_import(args: argparse.Namespace) -> None:
+    from pactline.transfer.cli import cmd_import as run
+
+    run(args)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from pactline.transfer.cli import cmd_export as run
+
+    run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pactline", description="Contract milestone tracking.")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -199,6 +211,33 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.add_argument("--csv", help="output file (default: standard output)")
     extract.set_defaults(func=cmd_extract)
+
+    imp = sub.add_parser("import", help="import contracts and milestones (CSV, XLSX, MSPDI, .gan)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--org", help="organisation name (default: the user's only one)")
+    imp.add_argument("--as", dest="as_email", metavar="EMAIL", help="acting manager (or above)")
+    imp.add_argument("--sheet", help="XLSX: the sheet to read")
+    imp.add_argument("--date-order", choices=("auto", "dmy", "mdy"), default="auto")
+    imp.add_argument("--encoding", help="CSV: encoding (default: detect UTF-8 / Windows-1252)")
+    imp.add_argument("--delimiter", help="CSV: delimiter (default: detect , ; tab |)")
+    imp.add_argument("--mapping", help="a saved column mapping of the organisation")
+    imp.add_argument("--contract", help="project plans: number of the receiving contract")
+    imp.add_argument("--contract-title", help="project plans: title if the contract is new")
+    imp.add_argument("--all-tasks", action="store_true", help="project plans: every task")
+    imp.add_argument(
+        "--override-conflicts",
+        action="store_true",
+        help="apply rows even when the object changed in the app since the export",
+    )
+    imp.add_argument("--commit", action="store_true", help="write (default: a dry run)")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export contracts and milestones (XLSX or CSV)")
+    exp.add_argument("--org", help="organisation name (default: the user's only one)")
+    exp.add_argument("--as", dest="as_email", metavar="EMAIL", help="acting member")
+    exp.add_argument("--format", choices=("xlsx", "csv"), help="default: from the file name")
+    exp.add_argument("-o", "--output", required=True, metavar="FILE")
+    exp.set_defaults(func=cmd_export)
 
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="action", required=True)
     audit.add_parser("verify", help="verify the event hash chain").set_defaults(

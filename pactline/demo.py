@@ -74,10 +74,16 @@ def load_demo(today: date | None = None) -> Organisation:
     northwind = contracts.create_party(actor, {"name": "Northwind Traders", "kind": "client"})
     contoso = contracts.create_party(actor, {"name": "Contoso Builders", "kind": "vendor"})
     fabrikam = contracts.create_party(actor, {"name": "Fabrikam Consulting", "kind": "vendor"})
-    contracts.add_contact(actor, northwind, {"name": "Nora North", "email": "nora@northwind.test",
-                                             "role": "Head of procurement"})
-    contracts.add_contact(actor, contoso, {"name": "Carl Conto", "email": "carl@contoso.test",
-                                           "role": "Project manager"})
+    contracts.add_contact(
+        actor,
+        northwind,
+        {"name": "Nora North", "email": "nora@northwind.test", "role": "Head of procurement"},
+    )
+    contracts.add_contact(
+        actor,
+        contoso,
+        {"name": "Carl Conto", "email": "carl@contoso.test", "role": "Project manager"},
+    )
 
     standard = MilestoneTemplate.objects.get(organisation=None, builtin_key=STANDARD_DELIVERY)
 
@@ -105,13 +111,25 @@ def load_demo(today: date | None = None) -> Organisation:
     crm_ms = list(crm.milestones.order_by("position"))
     for index, m in enumerate(crm_ms):
         milestones.update_milestone(
-            actor, m, {"owner_id": member.pk if index % 2 else manager.pk,
-                       "approver_id": users[Role.OWNER].pk}, None)
+            actor,
+            m,
+            {
+                "owner_id": member.pk if index % 2 else manager.pk,
+                "approver_id": users[Role.OWNER].pk,
+            },
+            None,
+        )
     for m, late_by in ((crm_ms[0], 0), (crm_ms[1], 3)):
         m.refresh_from_db()
         for status in ("in_progress", "submitted", "accepted"):
-            milestones.transition(actor, m, status, completed_on=(m.due_date or today)
-                                  + timedelta(days=late_by) if status == "accepted" else None)
+            milestones.transition(
+                actor,
+                m,
+                status,
+                completed_on=(m.due_date or today) + timedelta(days=late_by)
+                if status == "accepted"
+                else None,
+            )
         m.refresh_from_db()
     crm_ms[2].refresh_from_db()
     milestones.transition(actor, crm_ms[2], "in_progress")
@@ -143,9 +161,15 @@ def load_demo(today: date | None = None) -> Organisation:
     ]
     for title, offset, status, amount in plan:
         m = milestones.create_milestone(
-            actor, build,
-            {"title": title, "kind": "deliverable", "due_date": today + timedelta(days=offset),
-             "owner_id": member.pk, "payment_amount": amount or None},
+            actor,
+            build,
+            {
+                "title": title,
+                "kind": "deliverable",
+                "due_date": today + timedelta(days=offset),
+                "owner_id": member.pk,
+                "payment_amount": amount or None,
+            },
         )
         if status == "in_progress":
             milestones.transition(actor, m, "in_progress")
@@ -171,9 +195,14 @@ def load_demo(today: date | None = None) -> Organisation:
     for month in range(1, 5):
         due = today - timedelta(days=75) + timedelta(days=30 * month)
         m = milestones.create_milestone(
-            actor, advisory,
-            {"title": f"Monthly report {month}", "kind": "report", "due_date": due,
-             "owner_id": member.pk},
+            actor,
+            advisory,
+            {
+                "title": f"Monthly report {month}",
+                "kind": "report",
+                "due_date": due,
+                "owner_id": member.pk,
+            },
         )
         if due < today - timedelta(days=20):
             milestones.transition(actor, m, "done", completed_on=due)
@@ -181,20 +210,38 @@ def load_demo(today: date | None = None) -> Organisation:
     # A draft awaiting signature, and a completed one for history.
     contracts.create_contract(
         actor,
-        {"number": "NW-2027-002", "title": "Support and maintenance 2027",
-         "party_ids": [northwind.pk], "value": Decimal("48000.00"), "status": "draft",
-         "start_on": today + timedelta(days=60), "tags": ["software"]},
+        {
+            "number": "NW-2027-002",
+            "title": "Support and maintenance 2027",
+            "party_ids": [northwind.pk],
+            "value": Decimal("48000.00"),
+            "status": "draft",
+            "start_on": today + timedelta(days=60),
+            "tags": ["software"],
+        },
         template_id=None,
     )
     old = contracts.create_contract(
         actor,
-        {"number": "CB-2025-007", "title": "Office refurbishment", "party_ids": [contoso.pk],
-         "value": Decimal("95000.00"), "status": "active",
-         "start_on": today - timedelta(days=300), "end_on": today - timedelta(days=30)},
+        {
+            "number": "CB-2025-007",
+            "title": "Office refurbishment",
+            "party_ids": [contoso.pk],
+            "value": Decimal("95000.00"),
+            "status": "active",
+            "start_on": today - timedelta(days=300),
+            "end_on": today - timedelta(days=30),
+        },
     )
     handover = milestones.create_milestone(
-        actor, old, {"title": "Handover", "kind": "completion",
-                     "due_date": today - timedelta(days=35), "owner_id": manager.pk},
+        actor,
+        old,
+        {
+            "title": "Handover",
+            "kind": "completion",
+            "due_date": today - timedelta(days=35),
+            "owner_id": manager.pk,
+        },
     )
     milestones.transition(actor, handover, "done", completed_on=today - timedelta(days=33))
     contracts.close_contract(actor, old, "completed", None)

@@ -4,5 +4,6 @@ from pactline.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("feeds/", include("pactline.transfer.urls")),
     path("", include("pactline.web.urls")),
 ]

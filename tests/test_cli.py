@@ -10,11 +10,28 @@ from pactline.demo import DEMO_EMAIL, DEMO_ORG
 
 @pytest.mark.django_db
 def test_user_create_makes_the_organisation_and_membership(capsys):
-    assert main(["user", "create", "Ann@Example.com", "--org", "Beta", "--role", "admin",
-                 "--password", "long-password"]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "create",
+                "Ann@Example.com",
+                "--org",
+                "Beta",
+                "--role",
+                "admin",
+                "--password",
+                "long-password",
+            ]
+        )
+        == 0
+    )
     membership = Membership.objects.select_related("user", "organisation").get()
     assert (membership.user.email, membership.organisation.name, membership.role) == (
-        "ann@example.com", "Beta", "admin")
+        "ann@example.com",
+        "Beta",
+        "admin",
+    )
     assert membership.user.check_password("long-password")
     assert "ann@example.com is admin of Beta" in capsys.readouterr().out
 
@@ -23,7 +40,10 @@ def test_user_create_makes_the_organisation_and_membership(capsys):
 def test_bad_role_is_one_clear_line_and_non_zero(capsys):
     assert main(["user", "create", "a@b.c", "--org", "Beta", "--role", "boss"]) == 1
     err = capsys.readouterr().err
-    assert err.strip() == "pactline: error: --role must be one of owner, admin, manager, member, viewer"
+    assert (
+        err.strip()
+        == "pactline: error: --role must be one of owner, admin, manager, member, viewer"
+    )
     assert not Membership.objects.exists()
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pactline.accounts.permissions import Actor
 from pactline.accounts.models import Membership
+from pactline.accounts.permissions import Actor
 from pactline.contracts.queries import ContractFilter, contract_list, health_label
 from pactline.demo import DEMO_EMAIL, load_demo
 from pactline.milestones.queries import MilestoneFilter, milestone_list

@@ -48,7 +48,9 @@ class Event(models.Model):
             models.UniqueConstraint(fields=["organisation", "seq"], name="uniq_event_seq"),
         ]
         indexes = [
-            models.Index(fields=["organisation", "subject_type", "subject_id"], name="event_subject"),
+            models.Index(
+                fields=["organisation", "subject_type", "subject_id"], name="event_subject"
+            ),
             models.Index(fields=["organisation", "contract_id", "seq"], name="event_contract"),
         ]
 

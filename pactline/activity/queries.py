@@ -17,4 +17,6 @@ def contract_history(actor: Actor, contract_id: int) -> QuerySet[Event]:
 
 
 def subject_history(actor: Actor, subject_type: str, subject_id: int) -> QuerySet[Event]:
-    return events_for(actor).filter(subject_type=subject_type, subject_id=subject_id).order_by("-seq")
+    return (
+        events_for(actor).filter(subject_type=subject_type, subject_id=subject_id).order_by("-seq")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +17,9 @@ from pactline.activity.models import Event
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # 100000 and 100000.00 are the same amount: record one canonical form.
+        return format(value.normalize(), "f")
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

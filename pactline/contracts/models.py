@@ -83,6 +83,8 @@ class Contract(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     number = models.CharField(max_length=64)
     title = models.CharField(max_length=300)
+    # The contract's id in another system (a spreadsheet, an ERP); imports match on it.
+    external_id = models.CharField(max_length=100, blank=True, db_index=True)
     description = models.TextField(blank=True)
     parties = models.ManyToManyField(Party, blank=True, related_name="contracts")
     owner = models.ForeignKey(

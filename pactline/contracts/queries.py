@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Exists,
+    F,
     IntegerField,
     Min,
+    OrderBy,
     OuterRef,
     Q,
     QuerySet,
@@ -99,7 +101,8 @@ def contract_list(actor: Actor, f: ContractFilter, sort: str = "number") -> Quer
         output_field=IntegerField(),
     )
     next_due = Milestone.objects.filter(
-        contract=OuterRef("pk"), status__in=[s.value for s in OPEN_STATUSES],
+        contract=OuterRef("pk"),
+        status__in=[s.value for s in OPEN_STATUSES],
         due_date__isnull=False,
     ).order_by("due_date", "position", "pk")
     qs = qs.annotate(
@@ -113,7 +116,12 @@ def contract_list(actor: Actor, f: ContractFilter, sort: str = "number") -> Quer
             qs = qs.filter(worst_rank__isnull=True)
         else:
             qs = qs.filter(worst_rank=SEVERITY.index(Health(f.health)))
-    order = SORTS.get(sort, SORTS["number"])
-    return (
-        qs.select_related("owner").prefetch_related("parties", "tags").order_by(*order)
-    )
+    order = [_nulls_last(field) for field in SORTS.get(sort, SORTS["number"])]
+    return qs.select_related("owner").prefetch_related("parties", "tags").order_by(*order)
+
+
+def _nulls_last(field: str) -> OrderBy:
+    """Empty values (no value, no milestones, nothing due) sort last on every database."""
+    if field.startswith("-"):
+        return F(field[1:]).desc(nulls_last=True)
+    return F(field).asc(nulls_last=True)

@@ -43,6 +43,7 @@ CONTRACT_FIELDS = (
     "calendar_country",
     "calendar_subdivision",
     "status",
+    "external_id",
 )
 DATE_FIELDS = ("signed_on", "start_on", "end_on")
 
@@ -83,8 +84,13 @@ def create_party(actor: Actor, data: Mapping[str, Any]) -> Party:
     party.name = (party.name or "").strip()
     _validate_party(actor, party)
     party.save()
-    record(actor, "created", party, summary=f"Party {party.name} created",
-           changes=diff({}, _party_snapshot(party)))
+    record(
+        actor,
+        "created",
+        party,
+        summary=f"Party {party.name} created",
+        changes=diff({}, _party_snapshot(party)),
+    )
     return party
 
 
@@ -114,8 +120,13 @@ def delete_party(actor: Actor, party: Party) -> None:
     require(permissions.can_manage_parties(actor), "only managers and above manage parties")
     if party.contracts.exists():
         raise ValidationFailed.one("party", "is named on contracts; remove it from them first")
-    record(actor, "deleted", party, summary=f"Party {party.name} deleted",
-           changes=diff(_party_snapshot(party), {}))
+    record(
+        actor,
+        "deleted",
+        party,
+        summary=f"Party {party.name} deleted",
+        changes=diff(_party_snapshot(party), {}),
+    )
     party.delete()
 
 
@@ -142,8 +153,13 @@ def add_contact(actor: Actor, party: Party, data: Mapping[str, Any]) -> Contact:
     contact = Contact(party=party, **data)
     _validate_contact(contact)
     contact.save()
-    record(actor, "contact_added", party, summary=f"Contact {contact.name} added to {party.name}",
-           changes=diff({}, {f: getattr(contact, f) for f in CONTACT_FIELDS}))
+    record(
+        actor,
+        "contact_added",
+        party,
+        summary=f"Contact {contact.name} added to {party.name}",
+        changes=diff({}, {f: getattr(contact, f) for f in CONTACT_FIELDS}),
+    )
     return contact
 
 
@@ -156,16 +172,25 @@ def update_contact(actor: Actor, contact: Contact, data: Mapping[str, Any]) -> C
         setattr(contact, field, value)
     _validate_contact(contact)
     contact.save()
-    record(actor, "contact_updated", contact.party, summary=f"Contact {contact.name} updated",
-           changes=diff(before, {f: getattr(contact, f) for f in CONTACT_FIELDS}))
+    record(
+        actor,
+        "contact_updated",
+        contact.party,
+        summary=f"Contact {contact.name} updated",
+        changes=diff(before, {f: getattr(contact, f) for f in CONTACT_FIELDS}),
+    )
     return contact
 
 
 @transaction.atomic
 def delete_contact(actor: Actor, contact: Contact) -> None:
     require(permissions.can_manage_parties(actor), "only managers and above manage parties")
-    record(actor, "contact_removed", contact.party,
-           summary=f"Contact {contact.name} removed from {contact.party.name}")
+    record(
+        actor,
+        "contact_removed",
+        contact.party,
+        summary=f"Contact {contact.name} removed from {contact.party.name}",
+    )
     contact.delete()
 
 
@@ -185,6 +210,7 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
     check_required_text(errors, "number", contract.number, 64)
     check_required_text(errors, "title", contract.title, 300)
     check_text(errors, "description", contract.description, 20000)
+    check_text(errors, "external_id", contract.external_id, 100)
     check_currency(errors, "currency", contract.currency)
     check_time_zone(errors, "time_zone", contract.time_zone)
     check_money(errors, "value", contract.value)
@@ -204,9 +230,12 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
         contract.calendar_country, contract.calendar_subdivision
     ).items():
         errors.add(field, message)
-    if contract.owner_id is not None and not Membership.objects.filter(
-        organisation=actor.organisation, user_id=contract.owner_id
-    ).exists():
+    if (
+        contract.owner_id is not None
+        and not Membership.objects.filter(
+            organisation=actor.organisation, user_id=contract.owner_id
+        ).exists()
+    ):
         errors.add("owner_id", "is not a member of this organisation")
     if contract.number and (
         permissions.visible_contracts(actor)
@@ -279,9 +308,14 @@ def create_contract(
     contract.save()
     contract.parties.set(parties)
     contract.tags.set(tags)
-    record(actor, "created", contract, contract_id=contract.pk,
-           summary=f"Contract {contract.number} created",
-           changes=diff({}, contract_snapshot(contract)))
+    record(
+        actor,
+        "created",
+        contract,
+        contract_id=contract.pk,
+        summary=f"Contract {contract.number} created",
+        changes=diff({}, contract_snapshot(contract)),
+    )
     if template_id is not None:
         from pactline.milestones.services import apply_template
 
@@ -315,8 +349,14 @@ def update_contract(
     contract.updated_at = timezone.now()
     contract.save()
     verb = "status_changed" if set(changes) == {"status"} else "updated"
-    record(actor, verb, contract, contract_id=contract.pk,
-           summary=f"Contract {contract.number} {verb.replace('_', ' ')}", changes=changes)
+    record(
+        actor,
+        verb,
+        contract,
+        contract_id=contract.pk,
+        summary=f"Contract {contract.number} {verb.replace('_', ' ')}",
+        changes=changes,
+    )
     schedule_inputs = {*DATE_FIELDS, "calendar_country", "calendar_subdivision", "value"}
     if schedule_inputs & set(changes):
         from pactline.milestones.services import recompute_contract
@@ -341,7 +381,12 @@ def close_contract(
 @transaction.atomic
 def delete_contract(actor: Actor, contract: Contract) -> None:
     require(permissions.at_least(actor, permissions.Role.ADMIN), "only admins delete contracts")
-    record(actor, "deleted", contract, contract_id=contract.pk,
-           summary=f"Contract {contract.number} deleted",
-           changes=diff(contract_snapshot(contract), {}))
+    record(
+        actor,
+        "deleted",
+        contract,
+        contract_id=contract.pk,
+        summary=f"Contract {contract.number} deleted",
+        changes=diff(contract_snapshot(contract), {}),
+    )
     contract.delete()

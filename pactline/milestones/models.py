@@ -55,6 +55,8 @@ class Milestone(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
+    # The milestone's id in another system (a spreadsheet, a project plan); imports match on it.
+    external_id = models.CharField(max_length=100, blank=True, db_index=True)
     kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="custom")
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
@@ -103,7 +105,9 @@ class Milestone(models.Model):
                 name="milestone_open_due",
                 condition=Q(status__in=["planned", "in_progress", "submitted", "rejected"]),
             ),
-            models.Index(fields=["organisation", "status", "due_date"], name="milestone_org_status"),
+            models.Index(
+                fields=["organisation", "status", "due_date"], name="milestone_org_status"
+            ),
             models.Index(fields=["organisation", "owner", "due_date"], name="milestone_org_owner"),
             models.Index(fields=["contract", "position"], name="milestone_contract_pos"),
         ]

@@ -207,4 +207,3 @@ def local_today(time_zone: str, now: datetime | None = None) -> date:
     """Today's date in `time_zone` (a contract's or organisation's)."""
     moment = now or datetime.now(tz=ZoneInfo("UTC"))
     return moment.astimezone(ZoneInfo(time_zone)).date()
-

@@ -65,6 +65,7 @@ MILESTONE_FIELDS = (
     "payment_amount",
     "payment_share",
     "shared_with_guests",
+    "external_id",
 )
 RULE_FIELDS = ("due_anchor", "due_offset", "due_unit", "anchor_milestone_id")
 REASSIGN_FIELDS = ("owner_id", "approver_id")
@@ -85,7 +86,9 @@ def snapshot(m: Milestone) -> dict[str, Any]:
 
 
 def calendar_for(contract: Contract) -> WorkCalendar:
-    return WorkCalendar(country=contract.calendar_country, subdivision=contract.calendar_subdivision)
+    return WorkCalendar(
+        country=contract.calendar_country, subdivision=contract.calendar_subdivision
+    )
 
 
 def contract_today(contract: Contract) -> date:
@@ -128,6 +131,7 @@ def _validate(actor: Actor, m: Milestone) -> None:
     errors = Errors()
     check_required_text(errors, "title", m.title, 300)
     check_text(errors, "description", m.description, 20000)
+    check_text(errors, "external_id", m.external_id, 100)
     if m.kind not in MilestoneKind.values:
         errors.add("kind", f"must be one of {', '.join(MilestoneKind.values)}")
     if m.due_anchor not in Anchor.__members__.values():
@@ -225,9 +229,14 @@ def create_milestone(actor: Actor, contract: Contract, data: Mapping[str, Any]) 
     m.save()
     for index, title in enumerate(checklist):
         _add_checklist(m, title, index)
-    record(actor, "created", m, contract_id=contract.pk,
-           summary=f"Milestone {m.title} created, due {m.due_date or 'unscheduled'}",
-           changes=diff({}, snapshot(m)))
+    record(
+        actor,
+        "created",
+        m,
+        contract_id=contract.pk,
+        summary=f"Milestone {m.title} created, due {m.due_date or 'unscheduled'}",
+        changes=diff({}, snapshot(m)),
+    )
     return m
 
 
@@ -263,9 +272,8 @@ def update_milestone(
     if "anchor_milestone_id" in data and data["anchor_milestone_id"] is None:
         m.anchor_milestone = None
     _validate(actor, m)
-    if "payment_share" in data or "payment_amount" in data:
-        if m.payment_share is not None:
-            m.payment_amount = _payment_from_share(Decimal(m.payment_share), contract)
+    if m.payment_share is not None and ("payment_share" in data or "payment_amount" in data):
+        m.payment_amount = _payment_from_share(Decimal(m.payment_share), contract)
     _apply_schedule(m, contract)
     changes = diff(before, snapshot(m))
     if not changes:
@@ -308,11 +316,18 @@ def _reschedule_from_rule(actor: Actor, m: Milestone, reason: str) -> None:
     m.updated_at = timezone.now()
     m.save()
     if m.due_date != old:
-        record(actor, "rescheduled", m, contract_id=m.contract_id,
-               summary=f"Milestone {m.title} rescheduled from {old or 'unscheduled'} "
-                       f"to {m.due_date or 'unscheduled'}: {reason}",
-               changes={"due_date": {"before": old, "after": m.due_date},
-                        "reason": {"before": None, "after": reason[:500]}})
+        record(
+            actor,
+            "rescheduled",
+            m,
+            contract_id=m.contract_id,
+            summary=f"Milestone {m.title} rescheduled from {old or 'unscheduled'} "
+            f"to {m.due_date or 'unscheduled'}: {reason}",
+            changes={
+                "due_date": {"before": old, "after": m.due_date},
+                "reason": {"before": None, "after": reason[:500]},
+            },
+        )
         _cascade(actor, m, reason)
 
 
@@ -327,9 +342,14 @@ def recompute_contract(actor: Actor, contract: Contract, reason: str) -> None:
             Milestone.objects.filter(pk=m.pk).update(
                 payment_amount=amount, version=F("version") + 1, updated_at=timezone.now()
             )
-            record(actor, "updated", m, contract_id=contract.pk,
-                   summary=f"Payment of {m.title} follows the contract value: {amount}",
-                   changes={"payment_amount": {"before": m.payment_amount, "after": amount}})
+            record(
+                actor,
+                "updated",
+                m,
+                contract_id=contract.pk,
+                summary=f"Payment of {m.title} follows the contract value: {amount}",
+                changes={"payment_amount": {"before": m.payment_amount, "after": amount}},
+            )
 
 
 @transaction.atomic
@@ -340,8 +360,14 @@ def delete_milestone(actor: Actor, milestone: Milestone) -> None:
             Milestone.objects.filter(anchor_milestone=milestone).values_list("title", flat=True)
         )
         raise ValidationFailed.one("milestone", f"other milestones' due dates follow it: {names}")
-    record(actor, "deleted", milestone, contract_id=milestone.contract_id,
-           summary=f"Milestone {milestone.title} deleted", changes=diff(snapshot(milestone), {}))
+    record(
+        actor,
+        "deleted",
+        milestone,
+        contract_id=milestone.contract_id,
+        summary=f"Milestone {milestone.title} deleted",
+        changes=diff(snapshot(milestone), {}),
+    )
     milestone.delete()
 
 
@@ -443,9 +469,14 @@ def reorder(actor: Actor, contract: Contract, ordered_ids: list[int]) -> None:
         return
     for position, pk in enumerate(ordered_ids):
         Milestone.objects.filter(pk=pk).update(position=position)
-    record(actor, "reordered", contract, contract_id=contract.pk,
-           summary=f"Milestones of {contract.number} reordered",
-           changes={"order": {"before": ids, "after": ordered_ids}})
+    record(
+        actor,
+        "reordered",
+        contract,
+        contract_id=contract.pk,
+        summary=f"Milestones of {contract.number} reordered",
+        changes={"order": {"before": ids, "after": ordered_ids}},
+    )
 
 
 def move(actor: Actor, milestone: Milestone, step: int) -> None:
@@ -468,8 +499,13 @@ def add_checklist_item(actor: Actor, milestone: Milestone, title: str) -> Checkl
     require(permissions.can_change_milestone(actor, milestone), "you may not change this milestone")
     top = milestone.checklist.aggregate(top=Max("position"))["top"]
     item = _add_checklist(milestone, title, 0 if top is None else top + 1)
-    record(actor, "checklist_added", milestone, contract_id=milestone.contract_id,
-           summary=f"Checklist item {item.title!r} added to {milestone.title}")
+    record(
+        actor,
+        "checklist_added",
+        milestone,
+        contract_id=milestone.contract_id,
+        summary=f"Checklist item {item.title!r} added to {milestone.title}",
+    )
     return item
 
 
@@ -507,8 +543,9 @@ def set_checklist_item(
     summary = f"Checklist item {item.title!r} of {milestone.title} " + (
         state if "done" in changes else "renamed"
     )
-    record(actor, verb, milestone, contract_id=milestone.contract_id, summary=summary,
-           changes=changes)
+    record(
+        actor, verb, milestone, contract_id=milestone.contract_id, summary=summary, changes=changes
+    )
     return item
 
 
@@ -516,24 +553,38 @@ def set_checklist_item(
 def delete_checklist_item(actor: Actor, item: ChecklistItem) -> None:
     milestone = item.milestone
     require(permissions.can_change_milestone(actor, milestone), "you may not change this milestone")
-    record(actor, "checklist_removed", milestone, contract_id=milestone.contract_id,
-           summary=f"Checklist item {item.title!r} removed from {milestone.title}")
+    record(
+        actor,
+        "checklist_removed",
+        milestone,
+        contract_id=milestone.contract_id,
+        summary=f"Checklist item {item.title!r} removed from {milestone.title}",
+    )
     item.delete()
 
 
 # --- templates --------------------------------------------------------------------------------
 
 
-TEMPLATE_ITEM_FIELDS = ("title", "kind", "description", "anchor", "offset", "unit",
-                        "payment_share", "checklist")
+TEMPLATE_ITEM_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "anchor",
+    "offset",
+    "unit",
+    "payment_share",
+    "checklist",
+)
 
 
 @transaction.atomic
 def apply_template(actor: Actor, contract: Contract, template_id: int) -> list[Milestone]:
     """Add a template's milestones to a contract, with dates from the contract's dates."""
     require(permissions.can_manage_contracts(actor), "only managers and above apply templates")
-    template = permissions.get_visible(permissions.visible_templates(actor), template_id,
-                                       "template")
+    template = permissions.get_visible(
+        permissions.visible_templates(actor), template_id, "template"
+    )
     created = []
     for item in template.items.prefetch_related("checklist"):
         created.append(
@@ -552,8 +603,13 @@ def apply_template(actor: Actor, contract: Contract, template_id: int) -> list[M
                 },
             )
         )
-    record(actor, "template_applied", contract, contract_id=contract.pk,
-           summary=f"Template {template.name!r} applied: {len(created)} milestones")
+    record(
+        actor,
+        "template_applied",
+        contract,
+        contract_id=contract.pk,
+        summary=f"Template {template.name!r} applied: {len(created)} milestones",
+    )
     return created
 
 
@@ -569,7 +625,9 @@ def _validate_template_item(errors: Errors, data: Mapping[str, Any], prefix: str
         errors.add(f"{prefix}unit", f"must be one of {', '.join(u.value for u in Unit)}")
     offset = data.get("offset", 0)
     if not isinstance(offset, int) or abs(offset) > MAX_OFFSET:
-        errors.add(f"{prefix}offset", f"must be a whole number between -{MAX_OFFSET} and {MAX_OFFSET}")
+        errors.add(
+            f"{prefix}offset", f"must be a whole number between -{MAX_OFFSET} and {MAX_OFFSET}"
+        )
     share = data.get("payment_share")
     if share is not None and not Decimal(0) <= Decimal(str(share)) <= Decimal(100):
         errors.add(f"{prefix}payment_share", "must be a percentage between 0 and 100")
@@ -614,7 +672,9 @@ def _validate_template(
     check_required_text(errors, "name", template.name, 200)
     check_text(errors, "description", template.description, 5000)
     if template.name and (
-        MilestoneTemplate.objects.filter(organisation=actor.organisation, name=template.name.strip())
+        MilestoneTemplate.objects.filter(
+            organisation=actor.organisation, name=template.name.strip()
+        )
         .exclude(pk=template.pk)
         .exists()
     ):
@@ -632,13 +692,19 @@ def create_template(
     actor: Actor, name: str, description: str = "", items: list[Mapping[str, Any]] | None = None
 ) -> MilestoneTemplate:
     require(permissions.can_manage_templates(actor), "only managers and above manage templates")
-    template = MilestoneTemplate(organisation=actor.organisation, name=(name or "").strip(),
-                                 description=description)
+    template = MilestoneTemplate(
+        organisation=actor.organisation, name=(name or "").strip(), description=description
+    )
     _validate_template(actor, template, items)
     template.save()
     _write_items(template, list(items or []))
-    record(actor, "created", template, summary=f"Template {template.name!r} created",
-           changes=diff({}, template_snapshot(template)))
+    record(
+        actor,
+        "created",
+        template,
+        summary=f"Template {template.name!r} created",
+        changes=diff({}, template_snapshot(template)),
+    )
     return template
 
 
@@ -668,8 +734,9 @@ def update_template(
         return template
     bump(template)
     template.save()
-    record(actor, "updated", template, summary=f"Template {template.name!r} updated",
-           changes=changes)
+    record(
+        actor, "updated", template, summary=f"Template {template.name!r} updated", changes=changes
+    )
     return template
 
 
@@ -686,7 +753,11 @@ def _item_from_milestone(m: Milestone, contract: Contract) -> dict[str, Any]:
     if m.due_anchor in CONTRACT_ANCHORS:
         anchor, offset, unit = m.due_anchor, m.due_offset, m.due_unit
     elif m.due_date is not None and contract.start_on is not None:
-        anchor, offset, unit = Anchor.CONTRACT_START, (m.due_date - contract.start_on).days, "calendar_days"
+        anchor, offset, unit = (
+            Anchor.CONTRACT_START,
+            (m.due_date - contract.start_on).days,
+            "calendar_days",
+        )
     else:
         anchor, offset, unit = Anchor.CONTRACT_START, 0, "calendar_days"
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
@@ -25,6 +26,11 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def sentence(message: str) -> str:
+    """Service messages are fragments ("is required"); shown under a field they start upper."""
+    return message[:1].upper() + message[1:]
+
+
 class DomainForm(forms.Form):
     """A form whose data goes to a service; the service's field errors come back here.
 
@@ -41,12 +47,20 @@ class DomainForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.status = 200
 
+    def clean(self) -> dict[str, Any]:
+        # Browsers send textarea line breaks as CRLF; store the text as it was typed.
+        cleaned = super().clean() or {}
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n")
+        return cleaned
+
     def add_domain_errors(self, errors: Mapping[str, list[str]]) -> None:
         for name, messages in errors.items():
             field = self.field_map.get(name, name)
             for message in messages:
                 if field in self.fields:
-                    self.add_error(field, message)
+                    self.add_error(field, sentence(message))
                 else:
                     label = name.replace("_id", "").replace("_", " ")
                     self.add_error(None, f"{label.capitalize()}: {message}")
@@ -73,6 +87,11 @@ def submit(form: DomainForm, action: Callable[[], T]) -> T | None:
     except Conflict:
         form.add_conflict()
     return None
+
+
+def quantized(value: Decimal | None, places: str) -> Decimal | None:
+    """A decimal with the model's number of places, so 10 and 10.00 do not look like a change."""
+    return None if value is None else value.quantize(Decimal(places))
 
 
 class SignInForm(AuthenticationForm):

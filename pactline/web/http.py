@@ -11,14 +11,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from pactline.accounts.models import User
 from pactline.accounts.permissions import Actor
 from pactline.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pactline.web.forms import sentence
 
 View = Callable[..., HttpResponse]
 
@@ -33,33 +37,38 @@ def actor_of(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined,no-any-return]
 
 
+def words(field: str) -> str:
+    return sentence(field.removesuffix("_id").replace("_", " "))
+
+
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "403.html", {"message": message}, status=403)
+    return render(request, "403.html", {"message": sentence(message)}, status=403)
 
 
 def error_page(request: HttpRequest, exc: ValidationFailed | Conflict) -> HttpResponse:
     if isinstance(exc, ValidationFailed):
-        problems = [" ".join(msgs) if f in ("", "__all__") else f"{f}: {' '.join(msgs)}"
-                    for f, msgs in exc.errors.items()]
+        problems = [
+            sentence(" ".join(msgs)) if f in ("", "__all__") else f"{words(f)}: {' '.join(msgs)}"
+            for f, msgs in exc.errors.items()
+        ]
     else:
-        problems = [exc.message]
+        problems = [sentence(exc.message)]
     context = {"problems": problems, "back": back_url(request, "")}
     return render(request, "web/error.html", context, status=exc.status)
 
 
 def back_url(request: HttpRequest, fallback: str) -> str:
     """A safe same-site URL to return to: the `next` field, the referrer, or `fallback`."""
-    for candidate in (request.POST.get("next"), request.GET.get("next"),
-                      request.headers.get("Referer")):
+    for candidate in (
+        request.POST.get("next"),
+        request.GET.get("next"),
+        request.headers.get("Referer"),
+    ):
         if candidate and url_has_allowed_host_and_scheme(
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return candidate
     return fallback
-
-
-def redirect_back(request: HttpRequest, fallback: str) -> HttpResponse:
-    return redirect(back_url(request, fallback))
 
 
 def member_view(view: View) -> View:
@@ -81,17 +90,20 @@ def member_view(view: View) -> View:
     return login_required(wrapper)
 
 
-def require(allowed: bool, message: str) -> None:
-    """Refuse early (before form validation) what the service would refuse anyway."""
-    if not allowed:
-        raise Forbidden(message)
-
-
-def members_of(actor: Actor) -> Any:
+def members_of(actor: Actor) -> QuerySet[User]:
     """Users of the actor's organisation, for owner and approver choices."""
     return User.objects.filter(memberships__organisation=actor.organisation).order_by(
         "name", "email"
     )
+
+
+def posted(request: HttpRequest) -> Any:
+    """Form data for a POST (even an empty one), None for a GET: bound only when submitted."""
+    return request.POST if request.method == "POST" else None
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any]) -> Page:
+    return Paginator(items, settings.PACTLINE_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -45,6 +45,8 @@ def test_sql_health_agrees_with_python_for_every_case(db):
     for m, case in zip(made, CASES, strict=True):
         assert annotated[m.pk] == case[-1].value == health_of(m, TODAY).value
     for health in Health:
-        selected = set(Milestone.objects.filter(health_q(health, TODAY)).values_list("pk", flat=True))
+        selected = set(
+            Milestone.objects.filter(health_q(health, TODAY)).values_list("pk", flat=True)
+        )
         expected = {m.pk for m in made if health_of(m, TODAY) is health}
         assert selected == expected, health

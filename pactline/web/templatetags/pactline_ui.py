@@ -33,8 +33,9 @@ def health_badge(health: str | None) -> SafeString:
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
     labels = dict(ContractStatus.choices) | dict(MilestoneStatus.choices)
-    return format_html('<span class="badge status-{}">{}</span>', status,
-                       labels.get(status, status))
+    return format_html(
+        '<span class="badge status-{}">{}</span>', status, labels.get(status, status)
+    )
 
 
 @register.filter
@@ -101,9 +102,7 @@ def organisation_switcher(context: template.Context) -> dict[str, Any]:
     actor = context.get("actor")
     if request is None or actor is None or not request.user.is_authenticated:
         return {"memberships": []}
-    memberships = list(
-        Membership.objects.filter(user=request.user).select_related("organisation")
-    )
+    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
     return {
         "memberships": memberships if len(memberships) > 1 else [],
         "current": actor.organisation.pk,
@@ -113,12 +112,46 @@ def organisation_switcher(context: template.Context) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def nav_link(context: template.Context, url_name: str, label: str, prefix: str) -> SafeString:
-    """A main-navigation link, marked as the current section when the page belongs to it."""
+    """A main-navigation link, marked current when the page's URL name starts with a prefix
+    (comma-separated)."""
     from django.urls import reverse
 
     request: HttpRequest | None = context.get("request")
     match = getattr(request, "resolver_match", None)
-    current = bool(match and match.url_name and match.url_name.startswith(prefix))
+    name = (match.url_name if match else None) or ""
+    current = any(name.startswith(p) for p in prefix.split(","))
     if current:
         return format_html('<a href="{}" aria-current="page">{}</a>', reverse(url_name), label)
     return format_html('<a href="{}">{}</a>', reverse(url_name), label)
+
+
+@register.filter
+def health_of_rank(rank: int | None) -> str:
+    """A contract list row's worst milestone rank as a Health value ("none": no milestones)."""
+    from pactline.contracts.queries import health_label
+
+    return health_label(rank)
+
+
+@register.filter
+def words(value: object) -> str:
+    """An identifier for people: status_changed -> status changed."""
+    return str(value).replace("_", " ")
+
+
+@register.filter
+def offset_rule(item: Any) -> str:
+    """A template item's due rule in words: "Contract start + 5 working days"."""
+    from pactline.milestones.scheduling import Anchor, DueRule, Unit
+
+    text = DueRule(anchor=Anchor(item.anchor), offset=item.offset, unit=Unit(item.unit)).describe()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def user_time_zone(user: Any) -> str:
+    """The signed-in person's time zone for showing instants; UTC when unknown or invalid."""
+    from pactline.validation import time_zones
+
+    zone = getattr(user, "time_zone", "") or "UTC"
+    return zone if zone in time_zones() else "UTC"

@@ -1,0 +1,1 @@
+"""Reports: dashboard and analytics read models, exports and charts (server-rendered SVG)."""

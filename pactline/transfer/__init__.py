@@ -1,0 +1,1 @@
+"""Spreadsheet import and export, project-plan import, calendar feeds and closure days."""
