@@ -44,6 +44,12 @@ class World:
         return self.outsider if role == "outsider" else self.users[role]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Argon2's deliberate slowness buys nothing in tests (production keeps argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db) -> World:
     acme = OrganisationFactory(name="Acme", slug="acme", default_time_zone="Europe/London")

@@ -135,6 +135,10 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     m = _milestone(actor, pk)
+    require(
+        permissions.can_change_milestone(actor, m) or permissions.can_decide_acceptance(actor, m),
+        "Only the owner, the approver or a manager changes this milestone's status.",
+    )
     form = StatusForm(request.POST, auto_id="status_%s")
     if form.validated():
         d = form.cleaned_data

@@ -78,7 +78,7 @@ def phone(browser: Browser, live_server) -> Iterator[Page]:
 
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
-    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
@@ -100,3 +100,14 @@ def axe_violations(page: Page) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture(autouse=True)
+def builtin_templates(transactional_db) -> None:
+    """Live-server tests flush the database between tests, which also removes the built-in
+    templates a data migration installed; put them back."""
+    from pactline.milestones.builtin import install
+    from pactline.milestones.models import MilestoneTemplate, TemplateChecklistItem, TemplateItem
+
+    if not MilestoneTemplate.objects.filter(organisation=None).exists():
+        install(MilestoneTemplate, TemplateItem, TemplateChecklistItem)

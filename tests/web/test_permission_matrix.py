@@ -1,0 +1,150 @@
+"""The permission matrix of the web app: every URL, every role, generated from the URL conf.
+
+`MATRIX` says, for each named URL, which methods it answers and the least role allowed. The
+meta-test fails when a URL has no row, so a new page cannot ship without a permission test.
+The milestone behind the URLs is owned by mike (member), so "member" rows mean "its owner".
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pactline.contracts.models import Contact
+from tests.conftest import World
+from tests.factories import ChecklistItemFactory, MilestoneFactory, PartyFactory
+
+ROLES = ("viewer", "member", "manager", "admin", "owner")
+RANK = {role: i for i, role in enumerate(ROLES)}
+
+# name -> (methods answered, least role allowed or "public", kind of object behind <pk>)
+MATRIX: dict[str, tuple[tuple[str, ...], str, str | None]] = {
+    "login": (("get", "post"), "public", None),
+    "logout": (("post",), "public", None),
+    "home": (("get",), "viewer", None),
+    "org-switch": (("post",), "viewer", None),
+    "contract-list": (("get",), "viewer", None),
+    "contract-create": (("get", "post"), "manager", None),
+    "contract-detail": (("get",), "viewer", "contract"),
+    "contract-edit": (("get", "post"), "manager", "contract"),
+    "contract-close": (("post",), "manager", "contract"),
+    "contract-delete": (("get", "post"), "admin", "contract"),
+    "contract-history": (("get",), "viewer", "contract"),
+    "contract-timeline": (("get",), "viewer", "contract"),
+    "milestone-create": (("get", "post"), "manager", "contract"),
+    "contract-apply-template": (("get", "post"), "manager", "contract"),
+    "contract-save-template": (("get", "post"), "manager", "contract"),
+    "milestone-detail": (("get",), "viewer", "milestone"),
+    "milestone-edit": (("get", "post"), "member", "milestone"),
+    "milestone-delete": (("get", "post"), "manager", "milestone"),
+    "milestone-status": (("post",), "member", "milestone"),
+    "milestone-move": (("post",), "manager", "milestone"),
+    "checklist-add": (("post",), "member", "milestone"),
+    "checklist-toggle": (("post",), "member", "checklist"),
+    "checklist-delete": (("post",), "member", "checklist"),
+    "party-list": (("get",), "viewer", None),
+    "party-create": (("get", "post"), "manager", None),
+    "party-detail": (("get",), "viewer", "party"),
+    "party-edit": (("get", "post"), "manager", "party"),
+    "party-delete": (("get", "post"), "manager", "party"),
+    "contact-create": (("get", "post"), "manager", "party"),
+    "contact-edit": (("get", "post"), "manager", "contact"),
+    "contact-delete": (("get", "post"), "manager", "contact"),
+    "template-list": (("get",), "viewer", None),
+    "template-create": (("get", "post"), "manager", None),
+    "template-detail": (("get",), "viewer", "template"),
+    "template-edit": (("get", "post"), "manager", "template"),
+    "template-duplicate": (("get", "post"), "manager", "template"),
+    "template-delete": (("get", "post"), "manager", "template"),
+}
+
+# Covered elsewhere: the API by tests/api/test_roles.py and test_tenancy.py (their own
+# meta-tests), calendar feeds by tests/transfer (the secret in the URL is the credential).
+ELSEWHERE_PREFIXES = ("api:",)
+ELSEWHERE = {"calendar-feed"}
+
+
+def all_url_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(patterns: list, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern):
+                names.append(f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry}>")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_has_a_row_in_a_permission_matrix():
+    missing = [
+        name
+        for name in all_url_names()
+        if name not in MATRIX and name not in ELSEWHERE and not name.startswith(ELSEWHERE_PREFIXES)
+    ]
+    assert missing == [], f"URLs without a permission test: {missing}"
+
+
+@pytest.fixture
+def objects(world: World, contract) -> dict[str, int]:
+    from pactline.milestones.services import create_template
+
+    party = PartyFactory(organisation=world.acme, name="Globex")
+    milestone = MilestoneFactory(contract=contract, owner=world.user("member"))
+    return {
+        "contract": contract.pk,
+        "milestone": milestone.pk,
+        "checklist": ChecklistItemFactory(milestone=milestone).pk,
+        "party": party.pk,
+        "contact": Contact.objects.create(party=party, name="Gina").pk,
+        "template": create_template(world.actor("manager"), "Ours", "", []).pk,
+    }
+
+
+def url_of(name: str, objects: dict[str, int]) -> str:
+    kind = MATRIX[name][2]
+    return reverse(name, args=[objects[kind]]) if kind else reverse(name)
+
+
+CASES = [
+    (name, method, role)
+    for name, (methods, _, _) in MATRIX.items()
+    for method in methods
+    for role in ("anonymous", *ROLES, "outsider")
+]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES)
+def test_permission(name: str, method: str, role: str, world: World, objects) -> None:
+    _, least, kind = MATRIX[name]
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.user(role))
+    response = getattr(client, method)(url_of(name, objects))
+    status = response.status_code
+    location = response.get("Location", "")
+    if least == "public":
+        assert status < 500
+        return
+    if role == "anonymous":
+        assert status == 302 and location.startswith(reverse("login")), status
+    elif role == "outsider":
+        if kind is None:
+            return  # a collection: the outsider sees their own organisation's
+        assert status == 404, status
+    elif RANK[role] >= RANK[least]:
+        assert status in (200, 302, 409, 422), status
+        assert not location.startswith(reverse("login"))
+    else:
+        assert status == 403, status
+
+
+@pytest.mark.parametrize("name", [n for n, (m, _, _) in MATRIX.items() if "get" not in m])
+def test_post_only_urls_refuse_get(name: str, world: World, objects) -> None:
+    client = Client()
+    client.force_login(world.user("owner"))
+    assert client.get(url_of(name, objects)).status_code == 405
