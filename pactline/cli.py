@@ -138,8 +138,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
             print(f"{org.name}: chain intact ({org.audit_seq} events)")
         else:
             broken += 1
-            print(f"{org.name}: BROKEN at event #{bad.seq} ({bad.verb} {bad.subject_type} "
-                  f"{bad.subject_id} at {bad.created_at.isoformat()})")
+            print(
+                f"{org.name}: BROKEN at event #{bad.seq} ({bad.verb} {bad.subject_type} "
+                f"{bad.subject_id} at {bad.created_at.isoformat()})"
+            )
     if broken:
         raise CommandError(f"{broken} organisation(s) with a broken audit chain")
 

@@ -77,6 +77,8 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_anchor = "absolute"
     due_date = dt.date(2027, 3, 1)
+    due_fixed = factory.LazyAttribute(lambda m: m.due_date)
+    computed_due_date = factory.LazyAttribute(lambda m: m.due_date)
     baseline_due_date = factory.LazyAttribute(lambda m: m.due_date)
     position = factory.Sequence(lambda n: n)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from pactline.accounts.models import Organisation
 from pactline.accounts.permissions import Actor
@@ -43,6 +44,21 @@ def record(
     changes: Mapping[str, Any] | None = None,
 ) -> Event:
     """Append one event to the organisation's chain. Must run inside the write's transaction."""
+    item = {
+        "verb": verb,
+        "subject": subject,
+        "contract_id": contract_id,
+        "summary": summary,
+        "changes": changes,
+    }
+    return record_many(actor, [item])[0]
+
+
+def record_many(actor: Actor, items: Iterable[Mapping[str, Any]]) -> list[Event]:
+    """Append several events (dicts with the arguments of `record`) in one locked step."""
+    items = list(items)
+    if not items:
+        return []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events are recorded inside the transaction of the change")
     # The row lock on the organisation serialises appends, so the chain never forks.
@@ -51,24 +67,33 @@ def record(
         .only("pk", "audit_seq", "audit_head")
         .get(pk=actor.organisation.pk)
     )
-    event = Event(
-        organisation_id=org.pk,
-        seq=org.audit_seq + 1,
-        actor_id=actor.user_id,
-        actor_label=actor.name,
-        verb=verb,
-        subject_type=type(subject)._meta.model_name or "",
-        subject_id=subject.pk,
-        subject_label=str(subject)[:300],
-        contract_id=contract_id,
-        summary=summary[:500],
-        changes=_jsonable(dict(changes or {})),
-        prev_hash=org.audit_head,
-    )
-    event.hash = event.content_hash()
-    event.save(force_insert=True)
-    Organisation.objects.filter(pk=org.pk).update(audit_seq=event.seq, audit_head=event.hash)
-    return event
+    seq, head = org.audit_seq, org.audit_head
+    now = timezone.now()
+    events = []
+    for item in items:
+        subject = item["subject"]
+        seq += 1
+        event = Event(
+            organisation_id=org.pk,
+            seq=seq,
+            created_at=now,
+            actor_id=actor.user_id,
+            actor_label=actor.name,
+            verb=item["verb"],
+            subject_type=type(subject)._meta.model_name or "",
+            subject_id=subject.pk,
+            subject_label=str(subject)[:300],
+            contract_id=item.get("contract_id"),
+            summary=(item.get("summary") or "")[:500],
+            changes=_jsonable(dict(item.get("changes") or {})),
+            prev_hash=head,
+        )
+        event.hash = event.content_hash()
+        head = event.hash
+        events.append(event)
+    Event.objects.bulk_create(events, batch_size=500)
+    Organisation.objects.filter(pk=org.pk).update(audit_seq=seq, audit_head=head)
+    return events
 
 
 def verify_chain(organisation: Organisation) -> Event | None:

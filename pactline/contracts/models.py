@@ -103,6 +103,8 @@ class Contract(models.Model):
     # Working-day calendar: ISO 3166 country (and subdivision) whose public holidays count.
     calendar_country = models.CharField(max_length=2, blank=True)
     calendar_subdivision = models.CharField(max_length=10, blank=True)
+    # Working days of the week as bits, Monday = 1, Tuesday = 2 ... Sunday = 64 (Mon-Fri = 31).
+    workweek = models.PositiveSmallIntegerField(default=31)
     status = models.CharField(
         max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT
     )

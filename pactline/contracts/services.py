@@ -42,6 +42,7 @@ CONTRACT_FIELDS = (
     "time_zone",
     "calendar_country",
     "calendar_subdivision",
+    "workweek",
     "status",
     "external_id",
 )
@@ -226,6 +227,10 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
         and contract.end_on < contract.start_on
     ):
         errors.add("end_on", "must not be before the start date")
+    if not isinstance(contract.workweek, int) or not 0 < contract.workweek < 128:
+        errors.add(
+            "workweek", "must name at least one working day (bits: Monday = 1 ... Sunday = 64)"
+        )
     for field, message in validate_calendar(
         contract.calendar_country, contract.calendar_subdivision
     ).items():
@@ -357,7 +362,13 @@ def update_contract(
         summary=f"Contract {contract.number} {verb.replace('_', ' ')}",
         changes=changes,
     )
-    schedule_inputs = {*DATE_FIELDS, "calendar_country", "calendar_subdivision", "value"}
+    schedule_inputs = {
+        *DATE_FIELDS,
+        "calendar_country",
+        "calendar_subdivision",
+        "workweek",
+        "value",
+    }
     if schedule_inputs & set(changes):
         from pactline.milestones.services import recompute_contract
 

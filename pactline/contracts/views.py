@@ -36,7 +36,7 @@ from pactline.reports.charts import TimelineItem, timeline_svg
 from pactline.web.forms import submit
 from pactline.web.http import actor_of, is_htmx, member_view, paginate, posted
 
-HISTORY_ON_PAGE = 30
+HISTORY_ON_PAGE = 12
 
 
 # --- contract list ----------------------------------------------------------------------------

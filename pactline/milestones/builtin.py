@@ -11,8 +11,9 @@ BUILTIN_TEMPLATES: list[dict[str, Any]] = [
         "key": STANDARD_DELIVERY,
         "name": "Standard delivery project",
         "description": (
-            "The six milestones of a typical delivery contract, due at working-day offsets "
-            "from the contract start, with payment shares adding up to 100%."
+            "The six milestones of a typical delivery contract, each due a number of working "
+            "days after the one before it (the first after the contract start), with payment "
+            "shares adding up to 100%."
         ),
         "items": [
             {
@@ -24,8 +25,9 @@ BUILTIN_TEMPLATES: list[dict[str, Any]] = [
             },
             {
                 "title": "Design approval",
+                "after": True,
                 "kind": "design_approval",
-                "offset": 20,
+                "offset": 15,
                 "payment_share": "20",
                 "checklist": [
                     "Design document delivered",
@@ -35,8 +37,9 @@ BUILTIN_TEMPLATES: list[dict[str, Any]] = [
             },
             {
                 "title": "Development complete",
+                "after": True,
                 "kind": "development_complete",
-                "offset": 60,
+                "offset": 40,
                 "payment_share": "30",
                 "checklist": [
                     "All agreed features implemented",
@@ -46,15 +49,17 @@ BUILTIN_TEMPLATES: list[dict[str, Any]] = [
             },
             {
                 "title": "User acceptance testing",
+                "after": True,
                 "kind": "user_acceptance",
-                "offset": 75,
+                "offset": 15,
                 "payment_share": "20",
                 "checklist": ["Test plan agreed", "Acceptance tests run", "Defects resolved"],
             },
             {
                 "title": "Deployment and go-live",
+                "after": True,
                 "kind": "go_live",
-                "offset": 85,
+                "offset": 10,
                 "payment_share": "10",
                 "checklist": [
                     "Deployment plan approved",
@@ -64,8 +69,9 @@ BUILTIN_TEMPLATES: list[dict[str, Any]] = [
             },
             {
                 "title": "Completion",
+                "after": True,
                 "kind": "completion",
-                "offset": 105,
+                "offset": 20,
                 "payment_share": "10",
                 "checklist": [
                     "Handover documentation delivered",
@@ -87,16 +93,21 @@ def install(template_model: Any, item_model: Any, checklist_model: Any) -> None:
             defaults={"name": spec["name"], "description": spec["description"]},
         )
         template.items.all().delete()
+        previous = None
         for position, item in enumerate(spec["items"]):
+            # "after": due that many working days after the previous item, so a slip cascades.
+            after = item.get("after") and previous is not None
             row = item_model.objects.create(
                 template=template,
                 position=position,
                 title=item["title"],
                 kind=item["kind"],
-                anchor="contract_start",
+                anchor="milestone" if after else "contract_start",
+                anchor_item=previous if after else None,
                 offset=item["offset"],
                 unit="working_days",
                 payment_share=item["payment_share"],
             )
             for index, title in enumerate(item["checklist"]):
                 checklist_model.objects.create(item=row, title=title, position=index)
+            previous = row

@@ -10,9 +10,15 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 
-from pactline.milestones.models import COMPLETE_STATUSES, OPEN_STATUSES, Milestone, MilestoneStatus
+from pactline.milestones.models import (
+    COMPLETE_STATUSES,
+    OPEN_STATUSES,
+    Dependency,
+    Milestone,
+    MilestoneStatus,
+)
 
 
 class Health(StrEnum):
@@ -41,7 +47,8 @@ def due_soon_limit(today: date) -> date:
     return today + timedelta(days=settings.PACTLINE_DUE_SOON_DAYS)
 
 
-def health_of(m: Milestone, today: date) -> Health:
+def health_of(m: Milestone, today: date, predecessor_late: bool = False) -> Health:
+    """`predecessor_late`: an open milestone it follows (anchor or link) is overdue."""
     if m.status == MilestoneStatus.CANCELLED:
         return Health.CANCELLED
     if m.status in COMPLETE_STATUSES:
@@ -52,21 +59,41 @@ def health_of(m: Milestone, today: date) -> Health:
         return Health.UNSCHEDULED
     if m.due_date < today:
         return Health.OVERDUE
-    if m.forecast_date is not None and m.forecast_date > m.due_date:
+    if predecessor_late or (m.forecast_date is not None and m.forecast_date > m.due_date):
         return Health.AT_RISK
     if m.due_date <= due_soon_limit(today):
         return Health.DUE_SOON
     return Health.ON_TRACK
 
 
+def predecessor_late_q(today: date) -> Q:
+    """An open milestone this one follows, by its rule's anchor or a link, is overdue."""
+    late_link = Dependency.objects.filter(
+        successor=OuterRef("pk"), predecessor__status__in=_OPEN, predecessor__due_date__lt=today
+    )
+    return Q(
+        due_anchor__in=["milestone", "milestone_done"],
+        anchor_milestone__status__in=_OPEN,
+        anchor_milestone__due_date__lt=today,
+    ) | Q(Exists(late_link))
+
+
 def health_q(health: Health | str, today: date, prefix: str = "") -> Q:
-    """A filter selecting milestones of one health; `prefix` walks from a related model."""
+    """A filter selecting milestones of one health; `prefix` walks from a related model.
+
+    Through a prefix (a contract's worst health) a late predecessor is left out of "at risk":
+    dependencies stay inside one contract, so that contract is already "overdue".
+    """
     p = prefix
     h = Health(health)
     is_open = Q(**{f"{p}status__in": _OPEN})
     has_due = Q(**{f"{p}due_date__isnull": False})
     not_late = Q(**{f"{p}due_date__gte": today})
-    at_risk = Q(**{f"{p}forecast_date__gt": F(f"{p}due_date")})
+    at_risk = Q(**{f"{p}forecast_date__gt": F(f"{p}due_date")}) & Q(
+        **{f"{p}forecast_date__isnull": False}
+    )
+    if not p:
+        at_risk = at_risk | predecessor_late_q(today)
     if h is Health.CANCELLED:
         return Q(**{f"{p}status": MilestoneStatus.CANCELLED})
     if h is Health.DONE_LATE:
@@ -86,13 +113,9 @@ def health_q(health: Health | str, today: date, prefix: str = "") -> Q:
             is_open
             & not_late
             & Q(**{f"{p}due_date__lte": due_soon_limit(today)})
-            & ~(at_risk & Q(**{f"{p}forecast_date__isnull": False}))
+            & ~at_risk
         )
-    return (
-        is_open
-        & Q(**{f"{p}due_date__gt": due_soon_limit(today)})
-        & ~(at_risk & Q(**{f"{p}forecast_date__isnull": False}))
-    )
+    return is_open & Q(**{f"{p}due_date__gt": due_soon_limit(today)}) & ~at_risk
 
 
 def health_expression(today: date) -> Case:

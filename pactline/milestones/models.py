@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pactline.accounts.models import Organisation
 from pactline.contracts.models import Contract
-from pactline.milestones.scheduling import Anchor, Unit
+from pactline.milestones.scheduling import Anchor, PeriodEnd, Roll, Unit
 
 
 class MilestoneKind(models.TextChoices):
@@ -49,6 +49,9 @@ OPEN_STATUSES = frozenset(
 
 ANCHOR_CHOICES = [(a.value, a.label) for a in Anchor]
 UNIT_CHOICES = [(u.value, u.label) for u in Unit]
+ROLL_CHOICES = [(r.value, r.label) for r in Roll]
+PERIOD_END_CHOICES = [(p.value, p.label) for p in PeriodEnd]
+LAG_UNIT_CHOICES = [(u.value, u.label) for u in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS)]
 
 
 class Milestone(models.Model):
@@ -73,15 +76,26 @@ class Milestone(models.Model):
         on_delete=models.SET_NULL,
         related_name="approved_milestones",
     )
-    # The due date rule; `due_date` is what it computes to (see scheduling.py).
+    # The due date rule (see scheduling/): a fixed date, or an offset from an anchor, then
+    # snapped to a period end and rolled off non-working days.
     due_anchor = models.CharField(max_length=24, choices=ANCHOR_CHOICES, default="absolute")
+    due_fixed = models.DateField(null=True, blank=True)
     due_offset = models.IntegerField(default=0)
     due_unit = models.CharField(max_length=16, choices=UNIT_CHOICES, default="calendar_days")
+    due_period_end = models.CharField(max_length=32, choices=PERIOD_END_CHOICES, default="none")
+    due_roll = models.CharField(max_length=24, choices=ROLL_CHOICES, default="none")
     anchor_milestone = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="anchored"
     )
+    # What the rule and the dependencies give, and a manual override beside it.
+    computed_due_date = models.DateField(null=True, blank=True)
+    due_override = models.DateField(null=True, blank=True)
+    due_override_reason = models.CharField(max_length=500, blank=True)
+    # The date in force: the override when there is one, else the computed date.
     due_date = models.DateField(null=True, blank=True)
     due_date_trace = models.CharField(max_length=500, blank=True)
+    # Computed from a forecast because the anchor milestone is not complete yet.
+    due_provisional = models.BooleanField(default=False)
     baseline_due_date = models.DateField(null=True, blank=True)
     forecast_date = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -93,12 +107,25 @@ class Milestone(models.Model):
     payment_share = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     shared_with_guests = models.BooleanField(default=False)
+    # An occurrence of a recurring obligation; `detached` once edited on its own.
+    series = models.ForeignKey(
+        "MilestoneSeries", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    occurrence_date = models.DateField(null=True, blank=True)
+    detached = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["contract_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_date"],
+                name="uniq_series_occurrence",
+                condition=Q(series__isnull=False),
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["organisation", "due_date"],
@@ -132,6 +159,62 @@ class Milestone(models.Model):
     @property
     def payment_currency(self) -> str:
         return self.contract.currency
+
+
+class Dependency(models.Model):
+    """Finish-to-start: `successor` is due no earlier than `predecessor`'s finish + lag."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    predecessor = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="+")
+    successor = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="links")
+    lag = models.IntegerField(default=0)
+    lag_unit = models.CharField(max_length=16, choices=LAG_UNIT_CHOICES, default="working_days")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "dependencies"
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="uniq_dependency"),
+        ]
+        indexes = [models.Index(fields=["predecessor"], name="dependency_predecessor")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} -> {self.successor_id}"
+
+
+class MilestoneSeries(models.Model):
+    """A recurring obligation: real milestones generated ahead from an RFC 5545 rule."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="series")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="report")
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rrule = models.CharField(max_length=500)
+    starts_on = models.DateField()
+    # Defaults to the contract's end date when empty.
+    ends_on = models.DateField(null=True, blank=True)
+    period_end = models.CharField(max_length=32, choices=PERIOD_END_CHOICES, default="none")
+    roll = models.CharField(max_length=24, choices=ROLL_CHOICES, default="none")
+    payment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    window_days = models.PositiveIntegerField(default=366)
+    generated_until = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contract_id", "pk"]
+        verbose_name_plural = "milestone series"
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ChecklistItem(models.Model):
@@ -187,8 +270,14 @@ class TemplateItem(models.Model):
     kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="custom")
     description = models.TextField(blank=True)
     anchor = models.CharField(max_length=24, choices=ANCHOR_CHOICES, default="contract_start")
+    # For anchors "milestone"/"milestone_done": an earlier item of the same template.
+    anchor_item = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     offset = models.IntegerField(default=0)
     unit = models.CharField(max_length=16, choices=UNIT_CHOICES, default="working_days")
+    period_end = models.CharField(max_length=32, choices=PERIOD_END_CHOICES, default="none")
+    roll = models.CharField(max_length=24, choices=ROLL_CHOICES, default="none")
     payment_share = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
 
     class Meta:

@@ -38,7 +38,7 @@ from pactline.web.forms import submit
 from pactline.web.http import actor_of, is_htmx, member_view, posted
 
 S = MilestoneStatus
-HISTORY_ON_PAGE = 30
+HISTORY_ON_PAGE = 12
 CAN_NOT_CHANGE = "You may change only the milestones you own; managers change any."
 
 

@@ -133,7 +133,7 @@ def test_lone_surrogates_are_refused(as_manager: ApiClient) -> None:
         ({"approver_id": -3}, "approver_id"),
         ({"kind": "party"}, "kind"),
         ({"title": ""}, "title"),
-        ({"checklist": [""]}, "title"),
+        ({"checklist": [""]}, "checklist.0"),
         ({"checklist": "step"}, "checklist"),
         ({"checklist": ["x"] * 201}, "checklist"),
         ({"shared_with_guests": "perhaps"}, "shared_with_guests"),

@@ -99,7 +99,7 @@ def test_item_errors_name_the_item_field(as_manager: ApiClient) -> None:
         {"name": "Broken", "items": [{"title": "ok"}, {"title": "x", "anchor": "milestone"}]},
     )
     assert response.status_code == 422
-    assert list(response.json()["errors"]) == ["items.1.anchor"]
+    assert list(response.json()["errors"]) == ["items.1.anchor_item"]
     response = as_manager.post(
         url("template-create"), {"name": "Broken", "items": [{"kind": "deliverable"}]}
     )

@@ -88,7 +88,9 @@ def test_list_marks_builtin_read_only(login, standard_template, own_template):
 
 def test_builtin_template_page_offers_only_duplicate(login, standard_template):
     body = text(login("manager").get(reverse("template-detail", args=[standard_template.pk])))
-    assert "User acceptance testing" in body and "Contract start + 75 working days" in body
+    assert (
+        "User acceptance testing" in body and "15 working days after Development complete" in body
+    )
     assert "Kick-off meeting held" in body
     assert "Duplicate" in body and "Edit template" not in body
     client = login("manager")

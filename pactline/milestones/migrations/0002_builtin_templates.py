@@ -1,17 +1,10 @@
 from django.db import migrations
 
-from pactline.milestones.builtin import install
-
-
-def forwards(apps, schema_editor):
-    install(
-        apps.get_model("milestones", "MilestoneTemplate"),
-        apps.get_model("milestones", "TemplateItem"),
-        apps.get_model("milestones", "TemplateChecklistItem"),
-    )
-
 
 class Migration(migrations.Migration):
+    """Installed the first built-in templates; 0005 installs the current ones (the install
+    function follows today's models, so it cannot run against this migration's state)."""
+
     dependencies = [("milestones", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations: list = []

@@ -38,7 +38,7 @@ MILESTONE_MAP = {
 PERSON_FIELDS = {"contract_owner", "owner", "approver"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """One contract or milestone as the rows describe it."""
 
@@ -72,6 +72,7 @@ class Builder:
         self.default_currency = default_currency
         self.contracts: dict[str, Draft] = {}
         self.milestones: dict[str, Draft] = {}
+        self.new_parties: set[str] = set()  # lower-case names of parties to create
 
     def problem(self, row: int, name: str | None, value: object, reason: str) -> None:
         column = (

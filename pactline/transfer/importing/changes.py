@@ -13,28 +13,6 @@ from pactline.transfer.importing.types import Change, Conflict
 from pactline.transfer.importing.values import Money
 
 PERSON = {"owner_id": ("contract_owner", "owner"), "approver_id": ("approver",)}
-FIELD_OF = {
-    "number": "contract_number",
-    "title": "contract_title",
-    "value": "contract_value",
-    "currency": "currency",
-    "status": "contract_status",
-    "start_on": "start_date",
-    "end_on": "end_date",
-    "signed_on": "signed_date",
-    "external_id": "contract_external_id",
-    "description": "contract_description",
-}
-MILESTONE_FIELD_OF = {
-    "title": "milestone_title",
-    "due_date": "due_date",
-    "kind": "milestone_kind",
-    "payment_amount": "amount",
-    "external_id": "milestone_external_id",
-    "description": "milestone_description",
-    "owner_id": "owner",
-    "approver_id": "approver",
-}
 
 
 def build_changes(b: Builder) -> None:
@@ -154,8 +132,8 @@ def _contract_change(b: Builder, draft: Draft) -> Change | None:
             if ex is not None:
                 changes["parties"] = ("; ".join(sorted(old)), "; ".join(parties))
         for lower, name in draft.parties.items():
-            known = {p.lower() for p in b.preview.new_parties}
-            if lower not in b.existing.parties and lower not in known:
+            if lower not in b.existing.parties and lower not in b.new_parties:
+                b.new_parties.add(lower)
                 b.preview.new_parties[name] = draft.party_kinds[lower]
     return _finish(b, draft, "contract", data, changes, parties=parties)
 

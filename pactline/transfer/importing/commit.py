@@ -146,6 +146,9 @@ class _Writer:
             self.progress(self.done)
 
     def _contract(self, change: Change) -> None:
+        if change.action == "unchanged":  # fetched later only if a milestone needs it
+            self.result.contract_ids.append(change.pk)  # type: ignore[arg-type]
+            return
         data = dict(change.data)
         if change.parties is not None:
             data["party_ids"] = [self.parties[n.lower()] for n in change.parties]
@@ -153,8 +156,7 @@ class _Writer:
             contract = contracts.create_contract(self.actor, data)
         else:
             contract = Contract.objects.get(pk=change.pk, organisation=self.actor.organisation)
-            if change.action == "update":
-                contract = contracts.update_contract(self.actor, contract, data, change.version)
+            contract = contracts.update_contract(self.actor, contract, data, change.version)
         self.contracts[change.key] = contract
         self.result.contract_ids.append(contract.pk)
 
@@ -165,6 +167,9 @@ class _Writer:
         return self.contracts[key]
 
     def _milestone(self, change: Change) -> None:
+        if change.action == "unchanged":
+            self.result.milestone_ids.append(change.pk)  # type: ignore[arg-type]
+            return
         if change.action == "create":
             m = milestones.create_milestone(
                 self.actor, self._contract_of(change.contract_key), change.data
@@ -173,11 +178,11 @@ class _Writer:
             m = Milestone.objects.select_related("contract").get(
                 pk=change.pk, organisation=self.actor.organisation
             )
-            if change.action == "update" and change.data:
+            if change.data:
                 m = milestones.update_milestone(
                     self.actor, m, change.data, change.version, reason=self.reason
                 )
-            elif change.action == "update" and m.version != change.version:
+            elif m.version != change.version:
                 raise Conflict(f"now version {m.version}, previewed version {change.version}")
         if change.status is not None:
             self._move(m, change.status)

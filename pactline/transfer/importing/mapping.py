@@ -269,11 +269,19 @@ CONTRACT_KEYS = ("contract_id", "contract_external_id", "contract_number")
 MILESTONE_KEYS = ("milestone_id", "milestone_external_id", "milestone_title")
 
 _ALIASES: dict[str, str] = {}
-for _name, _field in FIELDS.items():
-    for _alias in (_name.replace("_", " "), _field.label, *_field.aliases):
-        _ALIASES.setdefault(squash(_alias), _name)
-        if _field.kind == "email":
-            _ALIASES.setdefault(squash(_alias) + "email", _name)
+# Explicit aliases first, then labels, then field names: "Contract id" is a user's own id
+# (external), while "Pactline contract id" is ours.
+for _pass in ("aliases", "label", "name"):
+    for _name, _field in FIELDS.items():
+        _names = {
+            "aliases": _field.aliases,
+            "label": (_field.label,),
+            "name": (_name.replace("_", " "),),
+        }[_pass]
+        for _alias in _names:
+            _ALIASES.setdefault(squash(_alias), _name)
+            if _field.kind == "email":
+                _ALIASES.setdefault(squash(_alias) + "email", _name)
 
 
 def suggest_field(header: str) -> str:

@@ -97,7 +97,12 @@ def _read_table(
             "the column mapping does not work: " + "; ".join(errors), table.header_row
         )
     converter = Converter(
-        preview.mapping, table.headers, options.date_order, preview.add_problem, table.epoch
+        preview.mapping,
+        table.headers,
+        options.date_order,
+        preview.add_problem,
+        table.epoch,
+        text_formulas=fmt == "csv",
     )
     records = list(_convert(converter, table, preview, progress))
     preview.notes += table.notes
@@ -200,8 +205,9 @@ def _plan(
         actor.organisation.name,
         actor.organisation.default_currency,
     )
-    for record in records:
-        builder.add(record)
+    records.reverse()
+    while records:  # consume the rows as they are grouped: they are the bulk of the memory
+        builder.add(records.pop())
     build_changes(builder)
     if progress is not None:
         progress(preview.rows_read)

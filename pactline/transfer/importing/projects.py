@@ -75,8 +75,8 @@ def parse_mspdi(handle: IO[bytes]) -> Plan:
             raise ImportRefused("this XML file is not a Microsoft Project plan (MSPDI)")
         if event != "end":
             continue
-        if depth == 1 and tag in ("Title", "Name") and not plan.title:
-            plan.title = (elem.text or "").strip()
+        if depth == 1 and tag in ("Title", "Name") and (tag == "Title" or not plan.title):
+            plan.title = (elem.text or "").strip() or plan.title
         elif depth == 2 and tag == "Task":
             plan.tasks.append(_msp_task(elem, len(plan.tasks) + 1))
             _bounded(plan)

@@ -109,6 +109,8 @@ class Converter:
     date_order: str
     report: Callable[[Problem], None]
     epoch: datetime = EXCEL_EPOCH
+    # CSV has no formula cells, but a program opening it runs text starting with "=" as one.
+    text_formulas: bool = False
     evidence: DateEvidence = field(default_factory=DateEvidence)
 
     def __post_init__(self) -> None:
@@ -127,7 +129,9 @@ class Converter:
             raw = cells[index]
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
-            if isinstance(raw, Formula):
+            if isinstance(raw, Formula) or (
+                self.text_formulas and isinstance(raw, str) and raw.startswith("=")
+            ):
                 self.report(
                     Problem(
                         row_no,

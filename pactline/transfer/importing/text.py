@@ -129,7 +129,8 @@ def read_csv(
     if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
         raise ImportRefused("the delimiter must be one character (for example , ; | or tab)")
     chosen = delimiter or sniff_delimiter(sample)
-    stream = io.TextIOWrapper(_Unclosable(handle), encoding=name, errors="strict", newline="")
+    raw = io.BufferedReader(_Unclosable(handle), buffer_size=CHUNK)
+    stream = io.TextIOWrapper(raw, encoding=name, errors="strict", newline="")
     reader = csv.reader(stream, delimiter=chosen, strict=True)
     table = make_table(
         _records(reader, name), known, "the file", encoding=NAMES.get(name, name), delimiter=chosen

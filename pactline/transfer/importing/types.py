@@ -75,7 +75,7 @@ def shown(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """What the import does to one contract or milestone."""
 

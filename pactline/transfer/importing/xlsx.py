@@ -55,12 +55,16 @@ def check_zip(handle: IO[bytes]) -> None:
         raise ImportRefused("this zip archive is not an Excel workbook (no xl/workbook.xml)")
 
 
-def _cells(sheet: Any, max_col: int | None = None) -> Iterator[tuple[int, list[object]]]:
-    for row_no, row in enumerate(sheet.iter_rows(max_col=max_col), start=1):
+def _cells(sheet: Any, width: int) -> Iterator[tuple[int, list[object]]]:
+    """Rows as lists of at most `width` values; formula cells as `Formula`.
+
+    No `max_col` for openpyxl: it would pad every row with empty cells up to it.
+    """
+    for row_no, row in enumerate(sheet.iter_rows(), start=1):
         cells: list[object] = []
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f" and isinstance(value, str):
+        for cell in row[:width]:
+            value = cell.value
+            if value.__class__ is str and cell.data_type == "f":
                 value = Formula(value)
             cells.append(value)
         yield row_no, cells

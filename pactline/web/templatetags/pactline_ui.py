@@ -141,10 +141,18 @@ def words(value: object) -> str:
 
 @register.filter
 def offset_rule(item: Any) -> str:
-    """A template item's due rule in words: "Contract start + 5 working days"."""
-    from pactline.milestones.scheduling import Anchor, DueRule, Unit
+    """A template item's due rule in words: "15 working days after Design approval"."""
+    from pactline.milestones.scheduling import Anchor, DueRule, PeriodEnd, Roll, Unit
 
-    text = DueRule(anchor=Anchor(item.anchor), offset=item.offset, unit=Unit(item.unit)).describe()
+    rule = DueRule(
+        anchor=Anchor(item.anchor),
+        offset=item.offset,
+        unit=Unit(item.unit),
+        period_end=PeriodEnd(item.period_end),
+        roll=Roll(item.roll),
+    )
+    anchor_item = getattr(item, "anchor_item", None)
+    text = rule.describe(anchor_item.title if anchor_item else "")
     return text[:1].upper() + text[1:]
 
 
