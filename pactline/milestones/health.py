@@ -109,12 +109,7 @@ def health_q(health: Health | str, today: date, prefix: str = "") -> Q:
     if h is Health.AT_RISK:
         return is_open & has_due & not_late & at_risk
     if h is Health.DUE_SOON:
-        return (
-            is_open
-            & not_late
-            & Q(**{f"{p}due_date__lte": due_soon_limit(today)})
-            & ~at_risk
-        )
+        return is_open & not_late & Q(**{f"{p}due_date__lte": due_soon_limit(today)}) & ~at_risk
     return is_open & Q(**{f"{p}due_date__gt": due_soon_limit(today)}) & ~at_risk
 
 

@@ -29,6 +29,7 @@ MAX_CLOSURE_DAYS = 10_000
 class ClosureResult:
     added: int = 0
     unchanged: int = 0
+    moved: int = 0  # milestones whose due date moved because of the new closure days
     skipped: list[str] = field(default_factory=list)
 
 
@@ -116,4 +117,7 @@ def import_closures(actor: Actor, ics: bytes) -> ClosureResult:
                 "closures": {"before": None, "after": [c.date.isoformat() for c in new][:500]}
             },
         )
+        from pactline.milestones.services import recompute_organisation
+
+        result.moved = recompute_organisation(actor, f"{len(new)} closure days imported")
     return result

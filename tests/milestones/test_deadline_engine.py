@@ -236,3 +236,28 @@ class TestSeries:
         with pytest.raises(ValidationFailed) as err:
             services.create_series(manager, contract, {"title": "X", "rrule": "FREQ=SOMETIMES"})
         assert "rrule" in err.value.errors
+
+
+def test_imported_closure_days_move_working_day_dates(world, owner, manager, contract):
+    from pactline.transfer.closures import import_closures
+
+    m = make(
+        manager,
+        contract,
+        "Kick-off",
+        due_anchor="contract_start",
+        due_offset=3,
+        due_unit="working_days",
+    )
+    assert reload(m).due_date == date(2027, 1, 7)  # Mon 4 Jan + 3 working days
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+        b"DTSTART;VALUE=DATE:20270105\r\nDTEND;VALUE=DATE:20270106\r\n"
+        b"SUMMARY:Offsite\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = import_closures(owner, ics)
+    assert (result.added, result.moved) == (1, 1)
+    m = reload(m)
+    assert m.due_date == date(2027, 1, 8)
+    assert "2027-01-05 (closure: Offsite)" in m.due_date_trace
+    assert "closure days imported" in Event.objects.get(subject_id=m.pk, verb="rescheduled").summary

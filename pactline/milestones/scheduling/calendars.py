@@ -20,9 +20,10 @@ MON_TO_FRI = 0b0011111  # bit 0 = Monday ... bit 6 = Sunday
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-@lru_cache(maxsize=256)
-def _public_holidays(country: str, subdivision: str) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, subdiv=subdivision or None)
+@lru_cache(maxsize=4096)
+def _public_holidays(country: str, subdivision: str, year: int) -> dict[date, str]:
+    """One year's public holidays as a plain dict: lookups in the hot loop stay cheap."""
+    return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,7 @@ class WorkCalendar:
         if day in self.closures:
             return f"closure: {self.closures[day]}"
         if self.country:
-            name = _public_holidays(self.country, self.subdivision).get(day)
+            name = _public_holidays(self.country, self.subdivision, day.year).get(day)
             if name:
                 return f"holiday: {name}"
         return None
@@ -88,37 +89,62 @@ def _guard(scanned: int, limit: int) -> None:
         raise ValueError("the calendar has no working days")
 
 
+def _step_weekdays(start: date, count: int, step: int, workweek: int) -> date:
+    """Move `count` (> 0) days of the working week, ignoring holidays; whole weeks at once."""
+    per_week = bin(workweek & 0b1111111).count("1")
+    weeks = (count - 1) // per_week
+    current = start + timedelta(days=7 * weeks * step)
+    remaining = count - weeks * per_week
+    while remaining:
+        current += timedelta(days=step)
+        if workweek & (1 << current.weekday()):
+            remaining -= 1
+    return current
+
+
+def _named_days_between(cal: WorkCalendar, a: date, b: date) -> list[tuple[date, str]]:
+    """Holidays and closures that fall on working weekdays strictly after a, up to b (a < b)."""
+    found: dict[date, str] = {}
+    if cal.country:
+        for year in range(a.year, b.year + 1):
+            for day, name in _public_holidays(cal.country, cal.subdivision, year).items():
+                if a < day <= b:
+                    found[day] = f"holiday: {name}"
+    for day, name in cal.closures.items():
+        if a < day <= b:
+            found[day] = f"closure: {name}"
+    return sorted(
+        (day, reason) for day, reason in found.items() if cal.workweek & (1 << day.weekday())
+    )
+
+
 def add_working_days(start: date, days: int, cal: WorkCalendar) -> Shift:
     """Move `days` working days from `start` (negative: backwards).
 
     Zero days from a non-working day rolls forward to the next working day, as a contract's
-    "on day N" would. Counting starts on the day after (or before) `start`.
+    "on day N" would. Counting starts on the day after (or before) `start`. `skipped` names the
+    holidays and closure days stepped over (weekends are not listed).
     """
     if cal.workweek & 0b1111111 == 0:
         raise ValueError("the calendar has no working days")
-    step = 1 if days >= 0 else -1
-    remaining = abs(days)
-    current = start
+    if days == 0:
+        shift = next_working_day(start, cal)
+        return Shift(shift.result, [s for s in shift.skipped if s[1] != "weekend"])
+    step = 1 if days > 0 else -1
+    remaining, current = abs(days), start
     skipped: list[tuple[date, str]] = []
-    scanned = 0
-    limit = MAX_WORKING_DAY_SCAN + remaining * 7
-    if remaining == 0:
-        while (reason := cal.non_working_reason(current)) is not None:
-            skipped.append((current, reason))
-            current += timedelta(days=1)
-            scanned += 1
-            _guard(scanned, limit)
-        return Shift(current, skipped)
+    rounds = 0
     while remaining:
-        current += timedelta(days=step)
-        scanned += 1
-        _guard(scanned, limit)
-        reason = cal.non_working_reason(current)
-        if reason is None:
-            remaining -= 1
-        else:
-            skipped.append((current, reason))
-    return Shift(current, skipped)
+        target = _step_weekdays(current, remaining, step, cal.workweek)
+        low, high = (current, target) if step > 0 else (target - timedelta(days=1), current)
+        extra = _named_days_between(cal, low, high)
+        if step < 0:
+            extra = [(d, r) for d, r in extra if d < current]
+        skipped += extra
+        remaining, current = len(extra), target
+        rounds += 1
+        _guard(rounds, MAX_WORKING_DAY_SCAN)
+    return Shift(current, sorted(skipped, reverse=step < 0))
 
 
 def next_working_day(day: date, cal: WorkCalendar, step: int = 1) -> Shift:

@@ -24,7 +24,7 @@ from pactline.milestones.services.milestones import (
     remove_dependency,
     update_milestone,
 )
-from pactline.milestones.services.schedule import recompute
+from pactline.milestones.services.schedule import recompute, recompute_organisation
 from pactline.milestones.services.series import create_series, edit_occurrence, extend_all
 from pactline.milestones.services.status import (
     TRANSITIONS,
@@ -69,6 +69,7 @@ __all__ = [
     "preview",
     "recompute",
     "recompute_contract",
+    "recompute_organisation",
     "remove_dependency",
     "reorder",
     "set_checklist_item",

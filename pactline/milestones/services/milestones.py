@@ -124,7 +124,10 @@ def add_checklist_rows(m: Milestone, titles: list[str], start: int = 0) -> list[
 
 
 @transaction.atomic
-def create_milestone(actor: Actor, contract: Contract, data: Mapping[str, Any]) -> Milestone:
+def create_milestone(
+    actor: Actor, contract: Contract, data: Mapping[str, Any], reason: str = ""
+) -> Milestone:
+    """Add a milestone; a date set by hand (`due_override`) needs a `reason`, as on update."""
     require(
         permissions.can_create_milestone(actor, contract),
         "only managers and above add milestones",
@@ -135,6 +138,10 @@ def create_milestone(actor: Actor, contract: Contract, data: Mapping[str, Any]) 
     m = Milestone(organisation=actor.organisation, contract=contract)
     _assign(m, fields)
     _validate(actor, m)
+    if m.due_override is not None:
+        if not reason.strip():
+            raise ValidationFailed.one("reason", "say why the date is set by hand")
+        m.due_override_reason = reason.strip()[:500]
     if m.payment_share is not None:
         m.payment_amount = payment_from_share(m.payment_share, contract)
     state = schedule.load(contract)

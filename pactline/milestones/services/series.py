@@ -19,7 +19,8 @@ from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import diff, record
 from pactline.contracts.models import Contract
 from pactline.errors import ValidationFailed
-from pactline.milestones.models import OPEN_STATUSES, Milestone, MilestoneSeries
+from pactline.accounts.models import Membership
+from pactline.milestones.models import OPEN_STATUSES, Milestone, MilestoneKind, MilestoneSeries
 from pactline.milestones.scheduling import PeriodEnd, RecurrenceError, Roll, occurrences, parse_rule
 from pactline.milestones.services import schedule
 from pactline.milestones.services.common import calendar_for, contract_today, reject_unknown
@@ -52,6 +53,9 @@ def _validate(series: MilestoneSeries, contract: Contract) -> None:
     check_money(errors, "payment_amount", series.payment_amount)
     if series.starts_on is None:
         errors.add("starts_on", "is required (the contract has no start date)")
+    if series.kind not in MilestoneKind.values:
+        errors.add("kind", f"must be one of {', '.join(MilestoneKind.values)}")
+    _check_people(series, contract, errors)
     if series.period_end not in [p.value for p in PeriodEnd]:
         errors.add("period_end", f"must be one of {', '.join(p.value for p in PeriodEnd)}")
     if series.roll not in [r.value for r in Roll]:
@@ -70,6 +74,20 @@ def _validate(series: MilestoneSeries, contract: Contract) -> None:
     if series.starts_on and end and end < series.starts_on:
         errors.add("ends_on", "must not be before the start")
     errors.raise_if_any()
+
+
+def _check_people(series: MilestoneSeries, contract: Contract, errors: Errors) -> None:
+    """Owner and approver are members of the contract's organisation, as for milestones."""
+    wanted = [i for i in (series.owner_id, series.approver_id) if i is not None]
+    members = set(
+        Membership.objects.filter(
+            organisation_id=contract.organisation_id, user_id__in=wanted
+        ).values_list("user_id", flat=True)
+    )
+    for field in ("owner_id", "approver_id"):
+        value = getattr(series, field)
+        if value is not None and value not in members:
+            errors.add(field, "is not a member of this organisation")
 
 
 def _generate(actor: Actor, series: MilestoneSeries, window_end: date) -> list[Milestone]:
@@ -181,6 +199,7 @@ def edit_occurrence(
     if scope != "following":
         raise ValidationFailed.one("scope", "must be 'this' or 'following'")
     require(permissions.can_create_milestone(actor, milestone.contract), "only managers do this")
+    lock(milestone, expected_version)  # the occurrence the client saw must still be current
     old = lock(milestone.series, None)
     allowed = (
         "title",

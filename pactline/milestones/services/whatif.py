@@ -68,6 +68,7 @@ def _check(proposal: Mapping[str, Any], state: schedule.ContractState) -> None:
 
 def preview(actor: Actor, contract: Contract, proposal: Mapping[str, Any]) -> Preview:
     """What would move, computed in memory; nothing is written."""
+    require(permissions.can_manage_contracts(actor), "only managers and above preview a what-if")
     basis = basis_of(contract)
     state = schedule.load(contract)
     _check(proposal, state)
