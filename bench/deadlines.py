@@ -53,14 +53,20 @@ def make_world(n_chain: int, n_contracts: int, per: int):  # type: ignore[no-unt
     def chain(contract: Contract, n: int) -> None:
         rows = [
             Milestone(
-                organisation=org, contract=contract, title=f"M{i}", position=i,
+                organisation=org,
+                contract=contract,
+                title=f"M{i}",
+                position=i,
                 due_anchor="contract_start" if i == 0 else "milestone",
-                due_offset=5 if i == 0 else 2, due_unit="working_days",
+                due_offset=5 if i == 0 else 2,
+                due_unit="working_days",
             )
             for i in range(n)
         ]
         Milestone.objects.bulk_create(rows, batch_size=2000)
-        ids = list(Milestone.objects.filter(contract=contract).order_by("pk").values_list("pk", flat=True))
+        ids = list(
+            Milestone.objects.filter(contract=contract).order_by("pk").values_list("pk", flat=True)
+        )
         for i in range(1, n):
             rows[i].pk = ids[i]
             rows[i].anchor_milestone_id = ids[i - 1]
@@ -69,17 +75,33 @@ def make_world(n_chain: int, n_contracts: int, per: int):  # type: ignore[no-unt
     long = Contract.objects.create(organisation=org, number="CHAIN", title="Chain", start_on=start)
     chain(long, n_chain)
     contracts = Contract.objects.bulk_create(
-        [Contract(organisation=org, number=f"P-{i:06d}", title=f"P {i}", start_on=start,
-                  calendar_country="DE") for i in range(n_contracts)],
+        [
+            Contract(
+                organisation=org,
+                number=f"P-{i:06d}",
+                title=f"P {i}",
+                start_on=start,
+                calendar_country="DE",
+            )
+            for i in range(n_contracts)
+        ],
         batch_size=2000,
     )
     contracts = list(Contract.objects.filter(organisation=org).exclude(pk=long.pk).order_by("pk"))
     rows = []
     for c in contracts:
         for i in range(per):
-            rows.append(Milestone(organisation=org, contract=c, title=f"M{i}", position=i,
-                                  due_anchor="contract_start", due_offset=5 + 10 * i,
-                                  due_unit="working_days"))
+            rows.append(
+                Milestone(
+                    organisation=org,
+                    contract=c,
+                    title=f"M{i}",
+                    position=i,
+                    due_anchor="contract_start",
+                    due_offset=5 + 10 * i,
+                    due_unit="working_days",
+                )
+            )
     Milestone.objects.bulk_create(rows, batch_size=5000)
     return Actor.for_user(user, org), long
 
@@ -125,23 +147,33 @@ def main() -> int:
 
             chain_times.append(timed(move_first))
             state = schedule.load(long)
-            nodes = [schedule.node_of(m, state.links.get(pk, ())) for pk, m in state.milestones.items()]
+            nodes = [
+                schedule.node_of(m, state.links.get(pk, ())) for pk, m in state.milestones.items()
+            ]
             from pactline.milestones.scheduling import ContractDates
 
             dates = ContractDates(start=long.start_on)
-            solver_times.append(timed(lambda nodes=nodes, dates=dates, state=state: solve(
-                nodes, dates, state.cal, state.today)))
+            solver_times.append(
+                timed(
+                    lambda nodes=nodes, dates=dates, state=state: solve(
+                        nodes, dates, state.cal, state.today
+                    )
+                )
+            )
         moved = long.milestones.filter(version__gt=1).count()
         chain_med, solver_med = statistics.median(chain_times), statistics.median(solver_times)
-        print(f"chain: move the first of {args.chain}: median {chain_med:.2f} s "
-              f"({args.chain / chain_med:,.0f} milestones/s; {moved} moved); pure solver "
-              f"{solver_med * 1000:.0f} ms (database and events = {chain_med / solver_med:.1f}x)")
+        print(
+            f"chain: move the first of {args.chain}: median {chain_med:.2f} s "
+            f"({args.chain / chain_med:,.0f} milestones/s; {moved} moved); pure solver "
+            f"{solver_med * 1000:.0f} ms (database and events = {chain_med / solver_med:.1f}x)"
+        )
 
         portfolio_times = []
         for run in range(args.runs):
             day = date(2027, 2, 1) + timedelta(days=7 * run + 1)  # a Tuesday each run
-            OrganisationClosure.objects.create(organisation=actor.organisation, date=day,
-                                               name=f"closure {run}")
+            OrganisationClosure.objects.create(
+                organisation=actor.organisation, date=day, name=f"closure {run}"
+            )
 
             def recompute_all(day=day) -> None:
                 with transaction.atomic():
@@ -150,8 +182,11 @@ def main() -> int:
             portfolio_times.append(timed(recompute_all))
         total = args.contracts * args.per
         med = statistics.median(portfolio_times)
-        print(f"portfolio: recompute {total:,} milestones after a closure day: median {med:.2f} s "
-              f"({total / med:,.0f} milestones/s; runs {', '.join(f'{t:.2f}' for t in portfolio_times)})")
+        runs = ", ".join(f"{t:.2f}" for t in portfolio_times)
+        print(
+            f"portfolio: recompute {total:,} milestones after a closure day: median {med:.2f} s "
+            f"({total / med:,.0f} milestones/s; runs {runs})"
+        )
     return 0
 
 

@@ -108,7 +108,7 @@ def test_a_late_predecessor_puts_successors_at_risk_before_they_are_late(
 
 
 def test_manual_override_needs_a_reason_and_keeps_the_computed_date(manager, chain):
-    design, build, _ = chain
+    _, build, _ = chain
     with pytest.raises(ValidationFailed) as err:
         services.update_milestone(manager, build, {"due_override": date(2027, 4, 1)}, None)
     assert "reason" in err.value.errors
@@ -122,7 +122,7 @@ def test_manual_override_needs_a_reason_and_keeps_the_computed_date(manager, cha
 
 class TestWhatIf:
     def test_preview_writes_nothing_and_lists_moves_and_payments(self, manager, chain):
-        design, build, test = chain
+        design, _, test = chain
         services.update_milestone(manager, test, {"payment_amount": "5000"}, None)
         before = list(Milestone.objects.order_by("pk").values_list("due_date", "version"))
         events = Event.objects.count()
@@ -142,7 +142,7 @@ class TestWhatIf:
         assert [p["title"] for p in preview.payments] == ["Test"]
 
     def test_apply_commits_exactly_the_preview_or_conflicts(self, manager, chain):
-        design, build, test = chain
+        design, _, _ = chain
         proposal = {"milestones": [{"id": design.pk, "due_date": date(2027, 3, 5)}]}
         preview = services.preview(manager, design.contract, proposal)
         services.apply(manager, design.contract, proposal, preview.basis, reason="what-if")

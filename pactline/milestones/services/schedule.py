@@ -225,7 +225,7 @@ def _save_schedules(rows: list[Milestone]) -> None:
     fields = [Milestone._meta.get_field(name) for name in SCHEDULE_COLUMNS]
     sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     table = connection.ops.quote_name(Milestone._meta.db_table)
-    sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608 (names come from the model)
+    sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # names come from the model
     params = [
         [f.get_db_prep_value(getattr(m, f.attname), connection) for f in fields] + [m.pk]
         for m in rows
