@@ -20,6 +20,8 @@ from pactline.api_auth import API_AUTH
 from pactline.contracts.api import contracts, parties
 from pactline.errors import DomainError, ValidationFailed
 from pactline.milestones.api import milestones, templates
+from pactline.notifications.api import notifications
+from pactline.transfer.api import closures, feeds, imports
 
 DESCRIPTION = """\
 Contract milestones: parties, contracts, milestones, checklists, templates and the event log.
@@ -38,8 +40,9 @@ api = NinjaAPI(
     auth=API_AUTH,
 )
 
-for router in (me, parties, contracts, milestones, templates, events):
+for router in (me, parties, contracts, milestones, templates, events, imports, feeds, closures):
     api.add_router("/v1/", router)
+api.add_router("/v1/", notifications)
 
 
 def error_response(

@@ -68,8 +68,61 @@ def cmd_web(args: argparse.Namespace) -> None:
     os.execv(argv[0], argv)
 
 
+def cmd_worker(args: argparse.Namespace) -> None:
+    """The background worker: Huey's consumer with the periodic tasks (reminders, outbox...)."""
+    from django.core.management import call_command
+
+    options = {"workers": args.workers, "worker_type": "thread", "flush_locks": args.flush_locks}
+    if args.no_periodic:
+        options["periodic"] = False
+    call_command("run_huey", **options)
+
+
+def _worker_argv(workers: int) -> list[str]:
+    return [sys.executable, "-m", "pactline.cli", "worker", "--workers", str(workers)]
+
+
+def run_together(web: list[str], worker: list[str], restarts: int = 5) -> int:
+    """Run the web server and the worker as children; stop both when the web server ends.
+
+    The worker is restarted (a few times) if it dies; a signal to this process stops both.
+    """
+    import signal
+    import subprocess
+    import time
+
+    children = {"worker": subprocess.Popen(worker), "web": subprocess.Popen(web)}
+    stopping = False
+
+    def stop(signum: int = signal.SIGTERM, frame: object = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping and children["web"].poll() is None:
+            if children["worker"].poll() is not None and restarts > 0:
+                restarts -= 1
+                print("pactline: the worker stopped; starting it again", file=sys.stderr)
+                children["worker"] = subprocess.Popen(worker)
+            time.sleep(0.5)
+    finally:
+        stop()
+        for child in children.values():
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return children["web"].returncode or 0
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
-    """Everything the embedded default needs: migrate, demo data if empty, static, web."""
+    """Everything the embedded default needs: migrate, demo data if empty, static, web and
+    the background worker (reminders, e-mail, webhooks) together."""
     from django.conf import settings
     from django.core.management import call_command
 
@@ -86,9 +139,25 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print(f"  Data directory: {settings.DATA_DIR}")
     if not args.no_demo:
         print(f"  Demo sign-in: {DEMO_EMAIL} / password: {DEMO_PASSWORD}")
+    print(f"  Mail: {_mail_note(settings)}")
     print()
     sys.stdout.flush()
-    cmd_web(args)
+    web = _gunicorn_argv(args.host, args.port, args.workers, args.threads)
+    code = run_together(web, _worker_argv(args.worker_threads))
+    if code:
+        raise CommandError(f"the web server stopped with status {code}")
+
+
+def _mail_note(settings: object) -> str:
+    if getattr(settings, "EMAIL_URL", ""):
+        return "sent through EMAIL_URL"
+    return f"written to {getattr(settings, 'EMAIL_FILE_PATH', '')} (set EMAIL_URL to send)"
+
+
+def cmd_reminders_refresh(args: argparse.Namespace) -> None:
+    from pactline.notifications.reminders.schedule import refresh_all
+
+    print(f"{refresh_all()} next reminder times changed")
 
 
 def cmd_user_create(args: argparse.Namespace) -> None:
@@ -181,6 +250,23 @@ def build_parser() -> argparse.ArgumentParser:
     web_options(serve)
     serve.add_argument("--no-demo", action="store_true", help="do not load demo data")
     serve.set_defaults(func=cmd_serve)
+
+    serve.add_argument(
+        "--worker-threads", type=int, default=int(os.environ.get("HUEY_WORKERS", "2"))
+    )
+
+    worker = sub.add_parser("worker", help="run the background worker (reminders, e-mail...)")
+    worker.add_argument("--workers", type=int, default=int(os.environ.get("HUEY_WORKERS", "4")))
+    worker.add_argument("--no-periodic", action="store_true", help="do not run periodic tasks")
+    worker.add_argument("--flush-locks", action="store_true", help="clear stale task locks")
+    worker.set_defaults(func=cmd_worker)
+
+    reminders = sub.add_parser("reminders", help="reminders").add_subparsers(
+        dest="action", required=True
+    )
+    reminders.add_parser("refresh", help="recompute every next reminder time").set_defaults(
+        func=cmd_reminders_refresh
+    )
 
     web = sub.add_parser("web", help="run the web server only (production)")
     web_options(web)

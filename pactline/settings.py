@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -55,7 +56,9 @@ INSTALLED_APPS = [
     "pactline.contracts",
     "pactline.milestones",
     "pactline.transfer",
+    "pactline.notifications",
     "pactline.web",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -167,5 +170,83 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One handler, so the worker does not print every line twice.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+
+# --- background work, e-mail, notifications (issue 4) -----------------------------------------
+
+# Huey: Redis when REDIS_URL is set (several machines), else a SQLite file in the data directory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY_WORKERS = int(os.environ.get("HUEY_WORKERS", 4))
+_huey_consumer = {"workers": HUEY_WORKERS, "worker_type": "thread", "periodic": True}
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": os.environ.get("HUEY_NAME", "pactline"),
+        "url": REDIS_URL,
+        "immediate": env_bool("PACTLINE_HUEY_IMMEDIATE", False),
+        "consumer": _huey_consumer,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "pactline",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": env_bool("PACTLINE_HUEY_IMMEDIATE", False),
+        "consumer": _huey_consumer,
+    }
+
+# E-mail: EMAIL_URL (smtp://user:pass@host:587?tls=1, submission://..., console://); without
+# it every message is written as an .eml file under DATA_DIR/mail, viewable by admins in the app.
+PACTLINE_MAIL_DIR = DATA_DIR / "mail"
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    if "EMAIL_BACKEND" not in _email:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme in {EMAIL_URL.split(':')[0]!r} (use smtp://, "
+            "submission://, console://, file://)"
+        )
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 20
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(PACTLINE_MAIL_DIR)
+    _from = _email.get("DEFAULT_FROM_EMAIL")
+else:
+    EMAIL_BACKEND = "pactline.notifications.channels.email.backend.EmlFileBackend"
+    EMAIL_FILE_PATH = str(PACTLINE_MAIL_DIR)
+    _from = None
+DEFAULT_FROM_EMAIL = os.environ.get("PACTLINE_FROM_EMAIL", _from or "Pactline <pactline@localhost>")
+
+# Outbound HTTP (webhooks, Slack, Teams): private, loopback and link-local addresses are refused
+# unless this is on (tests and single-machine set-ups talking to a local receiver).
+PACTLINE_ALLOW_PRIVATE_WEBHOOKS = env_bool("PACTLINE_ALLOW_PRIVATE_WEBHOOKS", False)
+PACTLINE_HTTP_TIMEOUT = float(os.environ.get("PACTLINE_HTTP_TIMEOUT", 10))
+# Retries back off exponentially (1, 2, 4 ... minutes, at most 4 h apart): 12 attempts ≈ 17 h.
+PACTLINE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("PACTLINE_DELIVERY_MAX_ATTEMPTS", 12))
+PACTLINE_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("PACTLINE_DELIVERY_BACKOFF_SECONDS", 60))
+PACTLINE_DELIVERY_BACKOFF_MAX_SECONDS = int(
+    os.environ.get("PACTLINE_DELIVERY_BACKOFF_MAX_SECONDS", 4 * 3600)
+)
+# A subscription whose deliveries keep failing this many attempts in a row is disabled.
+PACTLINE_WEBHOOK_DISABLE_AFTER = int(os.environ.get("PACTLINE_WEBHOOK_DISABLE_AFTER", 15))
+# Reminders: how long a sweep's claim on a due row lasts before another worker may retake it,
+# how many rows one claim takes, and how late a missed "before"/"due" reminder is still sent.
+PACTLINE_REMINDER_LEASE_SECONDS = int(os.environ.get("PACTLINE_REMINDER_LEASE_SECONDS", 300))
+PACTLINE_REMINDER_BATCH = int(os.environ.get("PACTLINE_REMINDER_BATCH", 500))
+PACTLINE_DELIVERY_LEASE_SECONDS = int(os.environ.get("PACTLINE_DELIVERY_LEASE_SECONDS", 300))
+PACTLINE_REMINDER_GRACE_HOURS = int(os.environ.get("PACTLINE_REMINDER_GRACE_HOURS", 36))
+# Signed action links in e-mails ("mark done", "snooze 3 days") expire after this many days.
+PACTLINE_LINK_MAX_AGE_DAYS = int(os.environ.get("PACTLINE_LINK_MAX_AGE_DAYS", 14))
+# Digests go out at this local hour of each recipient (weekly ones on Mondays).
+PACTLINE_DIGEST_HOUR = int(os.environ.get("PACTLINE_DIGEST_HOUR", 8))

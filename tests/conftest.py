@@ -50,6 +50,12 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory) -> None:
+    """Uploaded files (staged imports) go to a temporary directory, never into ./var."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def world(db) -> World:
     acme = OrganisationFactory(name="Acme", slug="acme", default_time_zone="Europe/London")

@@ -16,7 +16,13 @@ from pactline.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from pactline.contracts.models import Contract, Party
-    from pactline.milestones.models import Milestone, MilestoneTemplate
+    from pactline.milestones.models import (
+        Dependency,
+        Milestone,
+        MilestoneSeries,
+        MilestoneTemplate,
+    )
+    from pactline.notifications.models import Notification, Subscription, Watch
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,18 @@ def visible_milestones(actor: Actor) -> QuerySet[Milestone]:
     return Milestone.objects.filter(organisation=actor.organisation)
 
 
+def visible_dependencies(actor: Actor) -> QuerySet[Dependency]:
+    from pactline.milestones.models import Dependency
+
+    return Dependency.objects.filter(organisation=actor.organisation)
+
+
+def visible_series(actor: Actor) -> QuerySet[MilestoneSeries]:
+    from pactline.milestones.models import MilestoneSeries
+
+    return MilestoneSeries.objects.filter(organisation=actor.organisation)
+
+
 def visible_parties(actor: Actor) -> QuerySet[Party]:
     from pactline.contracts.models import Party
 
@@ -169,3 +187,37 @@ def get_visible(queryset: QuerySet, pk: object, what: str):  # type: ignore[no-u
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise NotFound(f"{what} not found") from None
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def can_manage_notifications(actor: Actor) -> bool:
+    """The organisation's reminder policy, webhook and chat subscriptions, the sent-mail box."""
+    return at_least(actor, Role.ADMIN)
+
+
+def can_set_reminder_policy(actor: Actor) -> bool:
+    """Reminder policies of contracts and milestones."""
+    return at_least(actor, Role.MANAGER)
+
+
+def visible_subscriptions(actor: Actor) -> QuerySet[Subscription]:
+    from pactline.notifications.models import Subscription
+
+    if not can_manage_notifications(actor):
+        return Subscription.objects.none()
+    return Subscription.objects.filter(organisation=actor.organisation)
+
+
+def own_notifications(actor: Actor) -> QuerySet[Notification]:
+    """The actor's inbox in the current organisation."""
+    from pactline.notifications.models import Notification
+
+    return Notification.objects.filter(organisation=actor.organisation, user_id=actor.user_id)
+
+
+def own_watches(actor: Actor) -> QuerySet[Watch]:
+    from pactline.notifications.models import Watch
+
+    return Watch.objects.filter(organisation=actor.organisation, user_id=actor.user_id)

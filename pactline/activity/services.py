@@ -15,6 +15,7 @@ from django.utils import timezone
 from pactline.accounts.models import Organisation
 from pactline.accounts.permissions import Actor
 from pactline.activity.models import Event
+from pactline.activity.signals import events_recorded
 
 
 def _jsonable(value: Any) -> Any:
@@ -93,6 +94,7 @@ def record_many(actor: Actor, items: Iterable[Mapping[str, Any]]) -> list[Event]
         events.append(event)
     Event.objects.bulk_create(events, batch_size=500)
     Organisation.objects.filter(pk=org.pk).update(audit_seq=seq, audit_head=head)
+    events_recorded.send(sender=Event, organisation_id=org.pk, events=events)
     return events
 
 

@@ -45,6 +45,9 @@ from pactline.milestones.health import Health
 parties = Router(tags=["parties"])
 contracts = Router(tags=["contracts"])
 
+WORKWEEK = "working days as bits: Monday = 1, Tuesday = 2, ... Sunday = 64 (Mon-Fri = 31)"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 ContractHealth = Literal[(*(h.value for h in Health), NO_MILESTONES)]  # type: ignore[valid-type]
 ContractSort = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 
@@ -268,6 +271,7 @@ class ContractIn(InSchema):
     time_zone: str = Field(None, description="IANA name; defaults to the organisation's")
     calendar_country: str = ""
     calendar_subdivision: str = ""
+    workweek: int = Field(31, ge=1, le=127, description=WORKWEEK)
     status: ContractStatus = ContractStatus.DRAFT
     tags: list[str] = Field(default_factory=list, max_length=100)
     template_id: Id | None = Field(None, description="add this template's milestones")
@@ -287,6 +291,7 @@ class ContractPatch(InSchema):
     time_zone: str = Field(None)
     calendar_country: str = Field(None)
     calendar_subdivision: str = Field(None)
+    workweek: int = Field(None, ge=1, le=127, description=WORKWEEK)
     status: ContractStatus = Field(None)
     tags: list[str] = Field(None, max_length=100)
     version: Version | None = None
@@ -318,6 +323,8 @@ class ContractOut(Schema):
     time_zone: str
     calendar_country: str
     calendar_subdivision: str
+    workweek: int = Field(description=WORKWEEK)
+    working_days: list[str] = Field(description='the same as names, e.g. ["mon", "tue"]')
     status: str
     tags: list[str]
     health: str = Field(description="the worst health of its milestones; none without any")
@@ -333,6 +340,10 @@ class ContractOut(Schema):
     @staticmethod
     def resolve_tags(obj: Contract) -> list[str]:
         return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_working_days(obj: Contract) -> list[str]:
+        return [day for bit, day in enumerate(WEEKDAYS) if obj.workweek & (1 << bit)]
 
     @staticmethod
     def resolve_value(obj: Contract) -> str | None:

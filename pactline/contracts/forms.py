@@ -14,7 +14,8 @@ from pactline.accounts.permissions import Actor
 from pactline.contracts.models import Contact, Contract, ContractStatus, Party, PartyKind, Tag
 from pactline.contracts.queries import NO_MILESTONES, SORTS
 from pactline.milestones.health import Health
-from pactline.milestones.scheduling import supported_countries
+from pactline.milestones.scheduling import MON_TO_FRI, supported_countries
+from pactline.milestones.scheduling.calendars import WEEKDAY_NAMES
 from pactline.validation import time_zones
 from pactline.web.forms import DateInput, DomainForm, quantized
 from pactline.web.http import members_of
@@ -96,6 +97,18 @@ class ContractFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+WEEKDAYS = [(str(bit), name) for bit, name in enumerate(WEEKDAY_NAMES)]
+
+
+def workweek_days(mask: int) -> list[str]:
+    """The workweek bitmask (Monday = 1 ... Sunday = 64) as the ticked boxes."""
+    return [str(bit) for bit in range(7) if mask & (1 << bit)]
+
+
+def workweek_mask(days: list[str]) -> int:
+    return sum(1 << int(bit) for bit in set(days))
+
+
 def split_tags(raw: str) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
 
@@ -139,6 +152,14 @@ class ContractForm(DomainForm):
         required=False,
         max_length=10,
         help_text="Optional ISO 3166-2 code, e.g. BY for Bavaria.",
+    )
+    workweek = forms.MultipleChoiceField(
+        label="Working week",
+        choices=WEEKDAYS,
+        required=False,
+        initial=workweek_days(MON_TO_FRI),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Days counted as working days; holidays and closure days are skipped too.",
     )
     status = forms.ChoiceField(choices=ContractStatus.choices)
     tags = forms.CharField(required=False, max_length=1000, help_text="Separate tags with commas.")
@@ -185,6 +206,7 @@ class ContractForm(DomainForm):
         )
         initial = {f: getattr(contract, f) for f in fields}
         initial["owner"] = contract.owner_id
+        initial["workweek"] = workweek_days(contract.workweek)
         initial["parties"] = list(contract.parties.all())
         initial["tags"] = ", ".join(t.name for t in contract.tags.all())
         return initial
@@ -216,6 +238,7 @@ class ContractForm(DomainForm):
             )
         }
         data["currency"] = d["currency"].upper()
+        data["workweek"] = workweek_mask(d["workweek"])
         data["owner_id"] = d["owner"].pk if d["owner"] else None
         data["party_ids"] = [p.pk for p in d["parties"]]
         return data

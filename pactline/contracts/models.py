@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -109,6 +111,11 @@ class Contract(models.Model):
         max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="contracts")
+    # Days before the end date by which notice (e.g. of non-renewal) must be given.
+    notice_period_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the reminder sweep next has something to send about the contract's own dates
+    # (notice deadline, end); kept by pactline.notifications, like Milestone.next_reminder_at.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -129,3 +136,10 @@ class Contract(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_CONTRACT_STATUSES
+
+    @property
+    def notice_deadline(self) -> date | None:
+        """The last day to give notice: the end date less the notice period."""
+        if self.end_on is None or self.notice_period_days is None:
+            return None
+        return self.end_on - timedelta(days=self.notice_period_days)

@@ -45,7 +45,9 @@ CONTRACT_FIELDS = (
     "workweek",
     "status",
     "external_id",
+    "notice_period_days",
 )
+MAX_NOTICE_DAYS = 3660
 DATE_FIELDS = ("signed_on", "start_on", "end_on")
 
 
@@ -227,6 +229,15 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
         and contract.end_on < contract.start_on
     ):
         errors.add("end_on", "must not be before the start date")
+    notice = contract.notice_period_days
+    if notice is not None and (
+        not isinstance(notice, int)
+        or isinstance(notice, bool)
+        or not 0 <= notice <= MAX_NOTICE_DAYS
+    ):
+        errors.add(
+            "notice_period_days", f"must be a whole number of days from 0 to {MAX_NOTICE_DAYS}"
+        )
     if not isinstance(contract.workweek, int) or not 0 < contract.workweek < 128:
         errors.add(
             "workweek", "must name at least one working day (bits: Monday = 1 ... Sunday = 64)"

@@ -29,7 +29,7 @@ from pactline.contracts.models import Contact, Contract, ContractStatus, Party
 from pactline.contracts.queries import ContractFilter, contract_list
 from pactline.errors import ValidationFailed
 from pactline.milestones.builtin import STANDARD_DELIVERY
-from pactline.milestones.forms import ApplyTemplateForm, SaveTemplateForm
+from pactline.milestones.forms import ApplyTemplateForm, SaveTemplateForm, SeriesForm, rule_label
 from pactline.milestones.models import Milestone
 from pactline.milestones.queries import contract_milestones, portfolio_today
 from pactline.reports.charts import TimelineItem, timeline_svg
@@ -126,10 +126,26 @@ def _timeline(contract: Contract, milestones: list[Milestone], actor: Actor) -> 
     )
 
 
+def _series(actor: Actor, contract: Contract) -> list[Any]:
+    """The contract's recurring obligations, each with its rule in words and how many
+    occurrences exist so far."""
+    rows = list(
+        permissions.visible_series(actor)
+        .filter(contract=contract)
+        .annotate(occurrence_count=Count("items"))
+        .order_by("pk")
+    )
+    for row in rows:
+        row.rule_label = rule_label(row.rrule)
+    return rows
+
+
 def _detail_context(actor: Actor, contract: Contract) -> dict[str, Any]:
     milestones = list(contract_milestones(actor, contract.pk))
     manage = permissions.can_manage_contracts(actor)
     return {
+        "series": _series(actor, contract),
+        "series_form": SeriesForm(actor, contract) if manage else None,
         "contract": contract,
         "rows": [(m, permissions.can_change_milestone(actor, m)) for m in milestones],
         "milestones": milestones,
@@ -224,7 +240,12 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"Contract {saved.number} saved.")
             return redirect("contract-detail", pk=saved.pk)
-    context = {"form": form, "contract": contract, "heading": f"Edit {contract.number}"}
+    context = {
+        "form": form,
+        "contract": contract,
+        "heading": f"Edit {contract.number}",
+        "can_preview": True,  # managers only reach this page; the preview is theirs too
+    }
     return render(request, "contracts/contract_form.html", context, status=form.status)
 
 

@@ -116,6 +116,9 @@ class Milestone(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # When the reminder sweep next has something to send for it (aware UTC); None: nothing.
+    # Derived data kept by pactline.notifications, like the forecast: no event, no version.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["contract_id", "position", "pk"]

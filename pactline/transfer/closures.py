@@ -1,4 +1,4 @@
-"""Closure days (company holidays, office closures) from an .ics file.
+"""Closure days (company holidays, office closures): one by one, or from an .ics file.
 
 Every VEVENT gives its dates: an all-day event its day, a multi-day one each day from DTSTART
 up to (not including) DTEND, a timed one the days it touches. Recurring events (RRULE) are
@@ -16,10 +16,10 @@ from icalendar import Calendar
 from pactline.accounts.models import Role
 from pactline.accounts.permissions import Actor, at_least, require
 from pactline.activity.services import record
-from pactline.errors import ValidationFailed
+from pactline.errors import NotFound, ValidationFailed
 from pactline.transfer.limits import limit
 from pactline.transfer.models import OrganisationClosure
-from pactline.validation import MAX_YEAR, MIN_YEAR
+from pactline.validation import MAX_YEAR, MIN_YEAR, Errors, check_required_text
 
 MAX_EVENT_DAYS = 366
 MAX_CLOSURE_DAYS = 10_000
@@ -92,7 +92,7 @@ def read_closures(ics: bytes) -> tuple[dict[date, str], list[str]]:
 @transaction.atomic
 def import_closures(actor: Actor, ics: bytes) -> ClosureResult:
     """Add the file's days to the organisation's closures; days already there stay as they are."""
-    require(at_least(actor, Role.ADMIN), "only admins and owners change the organisation calendar")
+    _require_admin(actor)
     days, skipped = read_closures(ics)
     existing = set(
         OrganisationClosure.objects.filter(
@@ -117,7 +117,67 @@ def import_closures(actor: Actor, ics: bytes) -> ClosureResult:
                 "closures": {"before": None, "after": [c.date.isoformat() for c in new][:500]}
             },
         )
-        from pactline.milestones.services import recompute_organisation
-
-        result.moved = recompute_organisation(actor, f"{len(new)} closure days imported")
+        result.moved = _recompute(actor, f"{len(new)} closure days imported")
     return result
+
+
+def _recompute(actor: Actor, reason: str) -> int:
+    """Move the due dates the changed calendar affects; how many moved."""
+    from pactline.milestones.services import recompute_organisation
+
+    return recompute_organisation(actor, reason)
+
+
+def _require_admin(actor: Actor) -> None:
+    require(at_least(actor, Role.ADMIN), "only admins and owners change the organisation calendar")
+
+
+@transaction.atomic
+def add_closure(actor: Actor, day: object, name: str) -> tuple[OrganisationClosure, int]:
+    """Close the organisation on `day`; returns the closure and how many due dates moved."""
+    _require_admin(actor)
+    errors = Errors()
+    if not isinstance(day, date) or isinstance(day, datetime):
+        errors.add("date", "must be a date (YYYY-MM-DD)")
+    elif not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors.add("date", f"must be between {MIN_YEAR} and {MAX_YEAR}")
+    check_required_text(errors, "name", name, 200)
+    errors.raise_if_any()
+    assert isinstance(day, date)  # checked above; for the type checker
+    taken = OrganisationClosure.objects.filter(organisation=actor.organisation, date=day).first()
+    if taken is not None:
+        raise ValidationFailed.one("date", f"is already a closure day ({taken.name})")
+    closure = OrganisationClosure.objects.create(
+        organisation=actor.organisation, date=day, name=name.strip()
+    )
+    record(
+        actor,
+        "closure_added",
+        actor.organisation,
+        summary=f"Closure day added: {day.isoformat()} {closure.name}",
+        changes={"closures": {"before": None, "after": [day.isoformat()]}},
+    )
+    return closure, _recompute(actor, f"closure day {day.isoformat()} added")
+
+
+@transaction.atomic
+def remove_closure(actor: Actor, closure: OrganisationClosure) -> int:
+    """Open the organisation again on a closure day; returns how many due dates moved."""
+    if closure.organisation_id != actor.organisation.pk:
+        raise NotFound("closure day not found")
+    _require_admin(actor)
+    day = closure.date
+    closure.delete()
+    record(
+        actor,
+        "closure_removed",
+        actor.organisation,
+        summary=f"Closure day removed: {day.isoformat()} {closure.name}",
+        changes={"closures": {"before": [day.isoformat()], "after": None}},
+    )
+    return _recompute(actor, f"closure day {day.isoformat()} removed")
+
+
+def closures_of(actor: Actor) -> list[OrganisationClosure]:
+    """The organisation's closure days, in date order."""
+    return list(OrganisationClosure.objects.filter(organisation=actor.organisation))

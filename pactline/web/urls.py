@@ -33,6 +33,13 @@ urlpatterns = [
         milestones.contract_save_template,
         name="contract-save-template",
     ),
+    path("contracts/<int:pk>/what-if/", milestones.contract_what_if, name="contract-what-if"),
+    path(
+        "contracts/<int:pk>/what-if/apply/",
+        milestones.contract_what_if_apply,
+        name="contract-what-if-apply",
+    ),
+    path("contracts/<int:pk>/series/new/", milestones.series_create, name="series-create"),
     # milestones and their checklists
     path("milestones/<int:pk>/", milestones.milestone_detail, name="milestone-detail"),
     path("milestones/<int:pk>/edit/", milestones.milestone_edit, name="milestone-edit"),
@@ -40,6 +47,14 @@ urlpatterns = [
     path("milestones/<int:pk>/status/", milestones.milestone_status, name="milestone-status"),
     path("milestones/<int:pk>/move/", milestones.milestone_move, name="milestone-move"),
     path("milestones/<int:pk>/checklist/", milestones.checklist_add, name="checklist-add"),
+    path("milestones/<int:pk>/what-if/", milestones.milestone_what_if, name="milestone-what-if"),
+    path(
+        "milestones/<int:pk>/what-if/apply/",
+        milestones.milestone_what_if_apply,
+        name="milestone-what-if-apply",
+    ),
+    path("milestones/<int:pk>/dependencies/", milestones.dependency_add, name="dependency-add"),
+    path("dependencies/<int:pk>/delete/", milestones.dependency_remove, name="dependency-remove"),
     path("checklist/<int:pk>/toggle/", milestones.checklist_toggle, name="checklist-toggle"),
     path("checklist/<int:pk>/delete/", milestones.checklist_delete, name="checklist-delete"),
     # parties and contacts

@@ -32,6 +32,8 @@ CONTRACT_KEYS = {
     "time_zone",
     "calendar_country",
     "calendar_subdivision",
+    "workweek",
+    "working_days",
     "status",
     "tags",
     "health",
@@ -68,6 +70,7 @@ def test_create_returns_the_contract_with_defaults(as_manager: ApiClient, world:
     assert body["currency"] == "EUR"
     assert body["time_zone"] == "Europe/London"
     assert body["owner_id"] == world.user("manager").pk
+    assert (body["workweek"], body["working_days"]) == (31, ["mon", "tue", "wed", "thu", "fri"])
     assert body["party_ids"] == [party.pk]
     assert sorted(body["tags"]) == ["payroll", "priority"]
     assert body["status"] == "draft"

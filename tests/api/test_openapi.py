@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.notifications.api_tables import PATHS as NOTIFICATION_PATHS
+
 pytestmark = pytest.mark.django_db
 
 EXPECTED_PATHS = {
@@ -24,11 +26,31 @@ EXPECTED_PATHS = {
     "/api/v1/milestones/{milestone_id}/transition": {"post"},
     "/api/v1/milestones/{milestone_id}/checklist": {"get", "post"},
     "/api/v1/checklist-items/{item_id}": {"get", "patch", "delete"},
+    "/api/v1/milestones/{milestone_id}/dependencies": {"get", "post"},
+    "/api/v1/dependencies/{dependency_id}": {"get", "delete"},
+    "/api/v1/contracts/{contract_id}/what-if": {"post"},
+    "/api/v1/contracts/{contract_id}/what-if/apply": {"post"},
+    "/api/v1/contracts/{contract_id}/series": {"get", "post"},
+    "/api/v1/series/{series_id}": {"get"},
+    "/api/v1/milestones/{milestone_id}/occurrence": {"patch"},
     "/api/v1/templates": {"get", "post"},
     "/api/v1/templates/{template_id}": {"get", "patch", "delete"},
     "/api/v1/events": {"get"},
     "/api/v1/events/{event_id}": {"get"},
+    "/api/v1/imports": {"post"},
+    "/api/v1/imports/{import_id}/commit": {"post"},
+    "/api/v1/export": {"get"},
+    "/api/v1/import-mappings": {"get", "post"},
+    "/api/v1/import-mappings/{mapping_id}": {"delete"},
+    "/api/v1/feeds": {"get", "post"},
+    "/api/v1/feeds/{feed_id}": {"delete"},
+    "/api/v1/closures": {"get", "post"},
+    "/api/v1/closures/import": {"post"},
+    "/api/v1/closures/{closure_id}": {"delete"},
 }
+
+
+EXPECTED_PATHS.update(NOTIFICATION_PATHS)  # reminders and notifications (issue 4)
 
 
 @pytest.fixture
@@ -68,7 +90,20 @@ def test_both_auth_schemes_are_documented(document: dict) -> None:
 
 def test_input_schemas_forbid_unknown_fields(document: dict) -> None:
     schemas = document["components"]["schemas"]
-    for name in ("ContractIn", "ContractPatch", "MilestoneIn", "MilestonePatch", "TransitionIn"):
+    for name in (
+        "ContractIn",
+        "ContractPatch",
+        "MilestoneIn",
+        "MilestonePatch",
+        "TransitionIn",
+        "DependencyIn",
+        "WhatIfIn",
+        "WhatIfApplyIn",
+        "MilestoneChangeIn",
+        "SeriesIn",
+        "OccurrencePatch",
+        "TemplateItemIn",
+    ):
         assert schemas[name].get("additionalProperties") is False, name
 
 

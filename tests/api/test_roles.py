@@ -11,10 +11,12 @@ from pactline.accounts.permissions import Actor
 from pactline.contracts import services as contract_services
 from pactline.contracts.models import Contract
 from pactline.milestones import services as milestone_services
-from pactline.milestones.models import MilestoneTemplate
+from pactline.milestones.models import Milestone, MilestoneTemplate
 from tests.api.conftest import url
 from tests.conftest import World
 from tests.factories import ChecklistItemFactory, MilestoneFactory
+from tests.notifications.api_tables import WRITE_ROUTES as NOTIFICATION_WRITES
+from tests.transfer import helpers as transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,8 @@ class Objects:
     others_item: int
     template: int
     builtin: int
+    dependency: int  # the manager's milestone follows the member's
+    occurrence: int  # of a monthly report the member owns
 
 
 @pytest.fixture
@@ -42,6 +46,16 @@ def objects(world: World, contract: Contract, manager: Actor) -> Objects:
     others = MilestoneFactory(contract=contract, owner=world.user("manager"))
     template = milestone_services.create_template(manager, "Ours", "", [{"title": "One"}])
     builtin = MilestoneTemplate.objects.get(builtin_key="standard-delivery")
+    series = milestone_services.create_series(
+        manager,
+        contract,
+        {
+            "title": "Report",
+            "rrule": "FREQ=MONTHLY",
+            "owner_id": world.user("member").pk,
+            "window_days": 3660,
+        },
+    )
     return Objects(
         party=party.pk,
         contact=contact.pk,
@@ -52,7 +66,22 @@ def objects(world: World, contract: Contract, manager: Actor) -> Objects:
         others_item=ChecklistItemFactory(milestone=others).pk,
         template=template.pk,
         builtin=builtin.pk,
+        dependency=milestone_services.add_dependency(manager, others, own.pk).pk,
+        occurrence=series.items.order_by("occurrence_date").first().pk,
     )
+
+
+def _occurrences(o: Objects) -> list[int]:
+    return list(Milestone.objects.filter(series__isnull=False).values_list("pk", flat=True))
+
+
+def _what_if(o: Objects) -> dict[str, Any]:
+    return {"milestones": [{"id": o.own, "due_date": "2027-03-08"}]}
+
+
+def _applied(o: Objects) -> dict[str, Any]:
+    basis = milestone_services.basis_of(Contract.objects.get(pk=o.contract))
+    return {**_what_if(o), "basis": basis, "reason": "client asked"}
 
 
 def _party(o: Objects) -> dict[str, int]:
@@ -91,7 +120,7 @@ WRITES: dict[str, tuple[str, str, Any, Any, str]] = {
         "contract-milestone-reorder",
         "post",
         _contract,
-        lambda o: {"ids": [o.others, o.own]},
+        lambda o: {"ids": [o.others, o.own, *_occurrences(o)]},
         "manager",
     ),
     "apply template": (
@@ -186,6 +215,95 @@ WRITES: dict[str, tuple[str, str, Any, Any, str]] = {
         None,
         "manager",
     ),
+    "link milestones": (
+        "milestone-dependency-create",
+        "post",
+        lambda o: {"milestone_id": o.own},
+        lambda o: {"predecessor_id": o.occurrence, "lag": 2},
+        "manager",
+    ),
+    "unlink milestones": (
+        "dependency-delete",
+        "delete",
+        lambda o: {"dependency_id": o.dependency},
+        None,
+        "manager",
+    ),
+    "preview a what-if": ("contract-what-if", "post", _contract, _what_if, "manager"),
+    "apply a what-if": ("contract-what-if-apply", "post", _contract, _applied, "manager"),
+    "add a recurring obligation": (
+        "contract-series-create",
+        "post",
+        _contract,
+        {"title": "Insurance certificate", "rrule": "FREQ=YEARLY"},
+        "manager",
+    ),
+    "change own occurrence only": (
+        "milestone-occurrence-update",
+        "patch",
+        lambda o: {"milestone_id": o.occurrence},
+        {"scope": "this", "title": "January report"},
+        "member",
+    ),
+    "change own occurrence and following": (
+        "milestone-occurrence-update",
+        "patch",
+        lambda o: {"milestone_id": o.occurrence},
+        {"scope": "following", "title": "Monthly status report"},
+        "manager",
+    ),
+    # import, export, feeds, closure days (objects from tests/transfer/helpers.py)
+    "upload an import": (
+        "import-create",
+        "post",
+        None,
+        {"filename": "table.csv", "content_base64": transfer.SMALL_CSV_BASE64},
+        "manager",
+    ),
+    "commit an import (only its uploader, here the owner)": (
+        "import-commit",
+        "post",
+        lambda o: {"import_id": transfer.staged_import(o.contract, "owner")},
+        None,
+        "owner",
+    ),
+    "save an import mapping": (
+        "import-mapping-create",
+        "post",
+        None,
+        {"name": "Ours", "mapping": {"Ref": "contract_number"}},
+        "manager",
+    ),
+    "delete an import mapping": (
+        "import-mapping-delete",
+        "delete",
+        lambda o: {"mapping_id": transfer.saved_mapping(o.contract)},
+        None,
+        "manager",
+    ),
+    "create a calendar feed": ("feed-create", "post", None, {"scope": "mine"}, "viewer"),
+    "revoke the owner's feed": (
+        "feed-delete",
+        "delete",
+        lambda o: {"feed_id": transfer.owners_feed(o.contract)},
+        None,
+        "admin",
+    ),
+    "add a closure day": (
+        "closure-create",
+        "post",
+        None,
+        {"date": "2027-12-24", "name": "Christmas"},
+        "admin",
+    ),
+    "remove a closure day": (
+        "closure-delete",
+        "delete",
+        lambda o: {"closure_id": transfer.closure_day(o.contract)},
+        None,
+        "admin",
+    ),
+    "import closure days": ("closure-import", "post", None, {"ics": transfer.ICS}, "admin"),
 }
 
 
@@ -216,6 +334,9 @@ def test_every_role_reads(api_as, objects: Objects, role: str) -> None:
         ("template-detail", {"template_id": objects.template}),
         ("milestone-list", {}),
         ("event-list", {}),
+        ("milestone-dependency-list", {"milestone_id": objects.others}),
+        ("dependency-detail", {"dependency_id": objects.dependency}),
+        ("contract-series-list", _contract(objects)),
     ]:
         assert client.get(url(name, **kwargs)).status_code == 200, (role, name)
 
@@ -224,6 +345,7 @@ def test_every_write_route_is_in_the_matrix() -> None:
     from tests.api.test_tenancy import api_operations
 
     covered = {url_name for url_name, *_ in WRITES.values()}
+    covered |= NOTIFICATION_WRITES  # tests/notifications/test_api_permissions.py
     for url_name, path, method in api_operations():
         if method != "GET":
             assert url_name in covered, f"{method} {path} ({url_name}) has no permission test"

@@ -14,9 +14,11 @@ from pactline.api import api
 from pactline.contracts import services as contract_services
 from pactline.contracts.models import Contract
 from pactline.milestones import services as milestone_services
-from pactline.milestones.models import ChecklistItem, Milestone
+from pactline.milestones.models import ChecklistItem, Dependency, Milestone, MilestoneSeries
 from tests.api.conftest import ApiClient, url
 from tests.factories import ChecklistItemFactory, MilestoneFactory
+from tests.notifications.api_tables import ROUTES as NOTIFICATION_ROUTES
+from tests.transfer import helpers as transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,10 @@ class Acme:
     item: int
     template: int
     event: int
+    other: int  # a second milestone, following the first
+    dependency: int
+    series: int
+    occurrence: int
 
 
 @pytest.fixture
@@ -42,7 +48,24 @@ def acme(contract: Contract, manager: Actor) -> Acme:
     item = ChecklistItemFactory(milestone=milestone)
     template = milestone_services.create_template(manager, "Ours", "", [{"title": "One"}])
     event = Event.objects.filter(organisation=manager.organisation).first()
-    return Acme(party.pk, contact.pk, contract.pk, milestone.pk, item.pk, template.pk, event.pk)
+    other = MilestoneFactory(contract=contract)
+    dependency = milestone_services.add_dependency(manager, other, milestone.pk)
+    series = milestone_services.create_series(
+        manager, contract, {"title": "Report", "rrule": "FREQ=MONTHLY", "window_days": 3660}
+    )
+    return Acme(
+        party=party.pk,
+        contact=contact.pk,
+        contract=contract.pk,
+        milestone=milestone.pk,
+        item=item.pk,
+        template=template.pk,
+        event=event.pk,
+        other=other.pk,
+        dependency=dependency.pk,
+        series=series.pk,
+        occurrence=series.items.order_by("occurrence_date").first().pk,
+    )
 
 
 def _contact(a: Acme) -> dict[str, int]:
@@ -92,6 +115,52 @@ OBJECT_ROUTES: dict[str, tuple[str, Any, Any]] = {
     "template-update": ("patch", lambda a: {"template_id": a.template}, {"name": "Mine"}),
     "template-delete": ("delete", lambda a: {"template_id": a.template}, None),
     "event-detail": ("get", lambda a: {"event_id": a.event}, None),
+    "milestone-dependency-list": ("get", lambda a: {"milestone_id": a.other}, None),
+    "milestone-dependency-create": (
+        "post",
+        lambda a: {"milestone_id": a.milestone},
+        lambda a: {"predecessor_id": a.occurrence},
+    ),
+    "dependency-detail": ("get", lambda a: {"dependency_id": a.dependency}, None),
+    "dependency-delete": ("delete", lambda a: {"dependency_id": a.dependency}, None),
+    "contract-what-if": (
+        "post",
+        lambda a: {"contract_id": a.contract},
+        lambda a: {"milestones": [{"id": a.milestone, "due_date": "2027-05-03"}]},
+    ),
+    "contract-what-if-apply": (
+        "post",
+        lambda a: {"contract_id": a.contract},
+        lambda a: {"contract": {"start_on": "2027-02-01"}, "basis": "b", "reason": "r"},
+    ),
+    "contract-series-list": ("get", lambda a: {"contract_id": a.contract}, None),
+    "contract-series-create": (
+        "post",
+        lambda a: {"contract_id": a.contract},
+        {"title": "Spy report", "rrule": "FREQ=WEEKLY"},
+    ),
+    "series-detail": ("get", lambda a: {"series_id": a.series}, None),
+    "milestone-occurrence-update": (
+        "patch",
+        lambda a: {"milestone_id": a.occurrence},
+        {"scope": "following", "title": "Mine"},
+    ),
+    "import-commit": (
+        "post",
+        lambda a: {"import_id": transfer.staged_import(a.contract)},
+        {"override_conflicts": True},
+    ),
+    "import-mapping-delete": (
+        "delete",
+        lambda a: {"mapping_id": transfer.saved_mapping(a.contract)},
+        None,
+    ),
+    "feed-delete": ("delete", lambda a: {"feed_id": transfer.owners_feed(a.contract)}, None),
+    "closure-delete": (
+        "delete",
+        lambda a: {"closure_id": transfer.closure_day(a.contract)},
+        None,
+    ),
 }
 
 # Routes without an object in their path: what they show is scoped, tested elsewhere.
@@ -106,10 +175,20 @@ COLLECTION_ROUTES = {
     "template-list",
     "template-create",
     "event-list",
+    "import-create",
+    "export",
+    "import-mapping-list",
+    "import-mapping-create",
+    "feed-list",
+    "feed-create",
+    "closure-list",
+    "closure-create",
+    "closure-import",
 }
 
 
 def api_operations() -> list[tuple[str, str, str]]:
+    api.urls  # noqa: B018 (binds nested routers, so `_routers` lists every one)
     return [
         (op.url_name, path, method)
         for _prefix, router in api._routers
@@ -121,6 +200,8 @@ def api_operations() -> list[tuple[str, str, str]]:
 
 def test_every_api_route_is_covered_by_the_tenancy_table() -> None:
     for url_name, path, method in api_operations():
+        if url_name in NOTIFICATION_ROUTES:
+            continue  # tested in tests/notifications/test_api_permissions.py
         if "{" in path:
             assert url_name in OBJECT_ROUTES, f"{method} {path} ({url_name}) has no 404 test"
             assert OBJECT_ROUTES[url_name][0] == method.lower()
@@ -133,6 +214,8 @@ def snapshot() -> tuple[Any, ...]:
         list(Contract.objects.values_list("pk", "title", "status", "version")),
         list(Milestone.objects.values_list("pk", "title", "status", "version")),
         list(ChecklistItem.objects.values_list("pk", "title", "done")),
+        list(Dependency.objects.values_list("pk", "lag")),
+        list(MilestoneSeries.objects.values_list("pk", "title", "version")),
         Event.objects.count(),
     )
 

@@ -261,3 +261,42 @@ def test_imported_closure_days_move_working_day_dates(world, owner, manager, con
     assert m.due_date == date(2027, 1, 8)
     assert "2027-01-05 (closure: Offsite)" in m.due_date_trace
     assert "closure days imported" in Event.objects.get(subject_id=m.pk, verb="rescheduled").summary
+
+
+class TestGuards:
+    """Checks the API and pages rely on: reasons, roles, members, versions."""
+
+    def test_a_date_set_by_hand_at_creation_needs_a_reason(self, manager, contract):
+        with pytest.raises(ValidationFailed) as err:
+            make(manager, contract, "Audit", due_override=date(2027, 5, 5))
+        assert list(err.value.errors) == ["reason"]
+        m = services.create_milestone(
+            manager,
+            contract,
+            {"title": "Audit", "due_override": date(2027, 5, 5)},
+            reason="agreed by phone",
+        )
+        assert (m.due_date, m.due_override_reason) == (date(2027, 5, 5), "agreed by phone")
+
+    def test_only_managers_preview(self, member, manager, chain):
+        from pactline.errors import Forbidden
+
+        with pytest.raises(Forbidden):
+            services.preview(member, chain[0].contract, {"contract": {}})
+
+    def test_series_people_are_members(self, manager, contract, world):
+        with pytest.raises(ValidationFailed) as err:
+            services.create_series(
+                manager,
+                contract,
+                {"title": "X", "rrule": "FREQ=MONTHLY", "owner_id": world.outsider.pk},
+            )
+        assert err.value.errors == {"owner_id": ["is not a member of this organisation"]}
+
+    def test_following_checks_the_occurrence_version(self, manager, contract, frozen_today):
+        series = services.create_series(
+            manager, contract, {"title": "R", "rrule": "FREQ=MONTHLY", "window_days": 90}
+        )
+        first = series.items.order_by("occurrence_date").first()
+        with pytest.raises(Conflict):
+            services.edit_occurrence(manager, first, {"title": "S"}, "following", 5)

@@ -38,6 +38,7 @@ def contract_form(**overrides: object) -> dict[str, object]:
         "tags": "it, priority, it",
         "description": "Line one\r\nLine two",
         "template": "",
+        "workweek": ["0", "1", "2", "3", "4"],
     }
     data.update(overrides)
     return data
@@ -301,3 +302,26 @@ def test_another_organisations_contract_is_404(login, contract):
         ).status_code
         == 404
     )
+
+
+def test_working_week_checkboxes_set_the_workweek(login, contract):
+    client = login("manager")
+    body = text(client.get(reverse("contract-edit", args=[contract.pk])))
+    assert "Working week" in body
+    for day in ("Mon", "Sun"):
+        assert f">{day}</label>" in body or f"{day}</label>" in body
+    response = client.post(
+        reverse("contract-edit", args=[contract.pk]),
+        edit_form(contract, workweek=["0", "1", "2", "3"]),
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.workweek == 15  # Mon-Thu
+    page = text(client.get(reverse("contract-detail", args=[contract.pk])))
+    assert "Mon, Tue, Wed, Thu" in page
+    response = client.post(
+        reverse("contract-edit", args=[contract.pk]), edit_form(contract, workweek=[])
+    )
+    assert response.status_code == 422
+    error = text(response)
+    assert "Must name at least one working day" in error[error.index('id="id_workweek_error"') :]

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pactline.contracts.models import Contact
 from tests.conftest import World
 from tests.factories import ChecklistItemFactory, MilestoneFactory, PartyFactory
+from tests.notifications.api_tables import WEB as NOTIFICATION_PAGES
 
 ROLES = ("viewer", "member", "manager", "admin", "owner")
 RANK = {role: i for i, role in enumerate(ROLES)}
@@ -41,6 +42,13 @@ MATRIX: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "milestone-status": (("post",), "member", "milestone"),
     "milestone-move": (("post",), "manager", "milestone"),
     "checklist-add": (("post",), "member", "milestone"),
+    "milestone-what-if": (("post",), "manager", "milestone"),
+    "milestone-what-if-apply": (("post",), "manager", "milestone"),
+    "contract-what-if": (("post",), "manager", "contract"),
+    "contract-what-if-apply": (("post",), "manager", "contract"),
+    "dependency-add": (("post",), "manager", "milestone"),
+    "dependency-remove": (("post",), "manager", "dependency"),
+    "series-create": (("get", "post"), "manager", "contract"),
     "checklist-toggle": (("post",), "member", "checklist"),
     "checklist-delete": (("post",), "member", "checklist"),
     "party-list": (("get",), "viewer", None),
@@ -57,12 +65,24 @@ MATRIX: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "template-edit": (("get", "post"), "manager", "template"),
     "template-duplicate": (("get", "post"), "manager", "template"),
     "template-delete": (("get", "post"), "manager", "template"),
+    "import": (("get", "post"), "manager", None),
+    "import-mapping-remove": (("post",), "manager", None),
+    "contract-export": (("get",), "viewer", None),
+    "feed-list": (("get",), "viewer", None),
+    "feed-create": (("post",), "viewer", None),
+    "feed-revoke": (("post",), "viewer", None),
+    "closure-list": (("get",), "viewer", None),
+    "closure-add": (("post",), "admin", None),
+    "closure-remove": (("post",), "admin", None),
+    "closure-import": (("post",), "admin", None),
 }
 
 # Covered elsewhere: the API by tests/api/test_roles.py and test_tenancy.py (their own
-# meta-tests), calendar feeds by tests/transfer (the secret in the URL is the credential).
+# meta-tests), calendar feeds by tests/transfer (the secret in the URL is the credential),
+# a staged import's pages by tests/transfer/test_pages.py (they need an uploaded file).
 ELSEWHERE_PREFIXES = ("api:",)
-ELSEWHERE = {"calendar-feed"}
+ELSEWHERE = {"calendar-feed", "import-preview", "import-progress", "import-commit"}
+ELSEWHERE |= set(NOTIFICATION_PAGES)  # tests/notifications/test_web_permissions.py
 
 
 def all_url_names() -> list[str]:
@@ -91,11 +111,13 @@ def test_every_url_has_a_row_in_a_permission_matrix():
 
 @pytest.fixture
 def objects(world: World, contract) -> dict[str, int]:
-    from pactline.milestones.services import create_template
+    from pactline.milestones.services import add_dependency, create_template
 
     party = PartyFactory(organisation=world.acme, name="Globex")
     milestone = MilestoneFactory(contract=contract, owner=world.user("member"))
+    follower = MilestoneFactory(contract=contract)
     return {
+        "dependency": add_dependency(world.actor("manager"), follower, milestone.pk).pk,
         "contract": contract.pk,
         "milestone": milestone.pk,
         "checklist": ChecklistItemFactory(milestone=milestone).pk,

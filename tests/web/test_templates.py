@@ -30,8 +30,11 @@ def formset(
             "title": "",
             "kind": "custom",
             "anchor": "contract_start",
+            "anchor_item": "",
             "offset": 0,
             "unit": "working_days",
+            "period_end": "none",
+            "roll": "none",
             "payment_share": "",
             "description": "",
             "checklist": "",
@@ -47,6 +50,8 @@ def formset(
                 f"items-{index}-anchor": "contract_start",
                 f"items-{index}-offset": 0,
                 f"items-{index}-unit": "working_days",
+                f"items-{index}-period_end": "none",
+                f"items-{index}-roll": "none",
             }
         )
     return data
@@ -277,3 +282,75 @@ def test_add_a_row_without_javascript_keeps_what_was_typed(login):
     assert 'name="items-1-title"' in body
     assert "errorlist" not in body
     assert not MilestoneTemplate.objects.filter(name="Half done").exists()
+
+
+# --- items that follow earlier items ----------------------------------------------------------
+
+
+def test_items_follow_earlier_items_with_snap_and_roll(login):
+    data = formset(
+        [
+            {"title": "Design", "offset": 5},
+            {
+                "title": "Invoice",
+                "kind": "payment",
+                "anchor": "milestone_done",
+                "anchor_item": 1,
+                "offset": 1,
+                "unit": "months",
+                "period_end": "month_end",
+                "roll": "preceding",
+            },
+        ],
+        extra=1,
+    )
+    client = login("manager")
+    response = client.post(reverse("template-create"), data)
+    assert response.status_code == 302, text(response)[:3000]
+    design, invoice = MilestoneTemplate.objects.get(name="Support contract").items.order_by(
+        "position"
+    )
+    assert invoice.anchor_item_id == design.pk
+    assert (invoice.period_end, invoice.roll) == ("month_end", "preceding")
+    body = text(client.get(response["Location"]))
+    assert (
+        "1 months after the completion of Design, then the end of the month; "
+        "on a non-working day: previous working day"
+    ) in body
+
+
+def test_after_item_follows_the_row_through_a_reorder(login):
+    """Row 2 follows row 1; moving row 2 first makes it refer to a later item: refused."""
+    data = formset(
+        [
+            {"title": "Design", "offset": 5, "ORDER": 2},
+            {"title": "Build", "anchor": "milestone", "anchor_item": 1, "ORDER": 1},
+        ]
+    )
+    response = login("manager").post(reverse("template-create"), data)
+    assert response.status_code == 422
+    body = text(response)
+    assert "earlier item" in body[body.index('id="id_items-1-anchor_item_error"') :][:300]
+
+
+def test_following_an_item_needs_one(login):
+    data = formset([{"title": "Build", "anchor": "milestone", "anchor_item": ""}])
+    response = login("manager").post(reverse("template-create"), data)
+    assert response.status_code == 422
+    body = text(response)
+    assert "earlier item" in body[body.index('id="id_items-0-anchor_item_error"') :][:300]
+
+
+def test_edit_form_shows_which_item_an_item_follows(login, manager):
+    template = services.create_template(
+        manager,
+        "Chained",
+        "",
+        [
+            {"title": "Design", "offset": 5},
+            {"title": "Build", "anchor": "milestone", "anchor_item": 0, "offset": 10},
+        ],
+    )
+    body = text(login("manager").get(reverse("template-edit", args=[template.pk])))
+    select = body[body.index('name="items-1-anchor_item"') :][:400]
+    assert '<option value="1" selected>1. Design</option>' in select

@@ -38,10 +38,13 @@ def objects(world, contract):
     milestone = MilestoneFactory(contract=contract)
     item = ChecklistItemFactory(milestone=milestone)
     contact = Contact.objects.create(party=party, name="Gina")
-    from pactline.milestones.services import create_template
+    from pactline.milestones.services import add_dependency, create_template
 
     template = create_template(world.actor("manager"), "Ours", "", [])
+    follower = MilestoneFactory(contract=contract)
+    link = add_dependency(world.actor("manager"), follower, milestone.pk)
     return {
+        "dependency": link.pk,
         "contract": contract.pk,
         "milestone": milestone.pk,
         "checklist": item.pk,
@@ -58,6 +61,7 @@ def url_for(pattern: URLPattern, objects: dict[str, int]) -> str:
         return reverse(pattern.name)
     route = str(pattern.pattern)
     kind = route.split("/")[0].rstrip("s").replace("partie", "party")
+    kind = kind.replace("dependencie", "dependency")
     if pattern.name in ("milestone-create", "contract-apply-template", "contract-save-template"):
         kind = "contract"
     if pattern.name == "contact-create":

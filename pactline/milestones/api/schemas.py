@@ -415,7 +415,9 @@ def template_items(template: MilestoneTemplate) -> list[dict[str, Any]]:
                 **{f: getattr(item, f) for f in ("title", "kind", "description", "anchor")},
                 **{f: getattr(item, f) for f in ("offset", "unit", "period_end", "roll")},
                 "anchor_item": ref,
-                "rule_text": template_item_rule(item, items[ref].title if ref is not None else None),
+                "rule_text": template_item_rule(
+                    item, items[ref].title if ref is not None else None
+                ),
                 "payment_share": decimal_text(item.payment_share),
                 "checklist": [c.title for c in item.checklist.all()],
             }

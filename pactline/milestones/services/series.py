@@ -15,11 +15,11 @@ from typing import Any
 from django.db import transaction
 
 from pactline.accounts import permissions
+from pactline.accounts.models import Membership
 from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import diff, record
 from pactline.contracts.models import Contract
 from pactline.errors import ValidationFailed
-from pactline.accounts.models import Membership
 from pactline.milestones.models import OPEN_STATUSES, Milestone, MilestoneKind, MilestoneSeries
 from pactline.milestones.scheduling import PeriodEnd, RecurrenceError, Roll, occurrences, parse_rule
 from pactline.milestones.services import schedule

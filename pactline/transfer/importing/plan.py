@@ -87,6 +87,7 @@ def _read_table(
         table.delimiter,
         table.sheet,
     )
+    preview.headers, preview.sheets = list(table.headers), list(table.sheets)
     if mapping is None:
         mapping = suggest_mapping(table.headers)
     preview.mapping = {h: f for h, f in mapping.items() if f}

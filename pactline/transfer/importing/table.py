@@ -25,6 +25,7 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
     epoch: datetime = EXCEL_EPOCH
     notes: list[str] = field(default_factory=list)
 

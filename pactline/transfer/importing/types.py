@@ -128,6 +128,8 @@ class Preview:
     delimiter: str | None = None
     sheet: str | None = None
     date_order: str | None = None
+    headers: list[str] = field(default_factory=list)  # spreadsheet: the columns, in order
+    sheets: list[str] = field(default_factory=list)  # XLSX: every sheet of the workbook
     mapping: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
     rows_read: int = 0

@@ -102,6 +102,7 @@ def read_xlsx(handle: IO[bytes], sheet_name: str | None, known: set[str]) -> Tab
             known,
             f"sheet {name!r}",
             sheet=name,
+            sheets=list(names),
             epoch=book.epoch,
         )
         if len(names) > 1:

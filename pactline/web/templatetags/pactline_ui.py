@@ -142,18 +142,18 @@ def words(value: object) -> str:
 @register.filter
 def offset_rule(item: Any) -> str:
     """A template item's due rule in words: "15 working days after Design approval"."""
-    from pactline.milestones.scheduling import Anchor, DueRule, PeriodEnd, Roll, Unit
+    from pactline.milestones.describe import template_item_rule
 
-    rule = DueRule(
-        anchor=Anchor(item.anchor),
-        offset=item.offset,
-        unit=Unit(item.unit),
-        period_end=PeriodEnd(item.period_end),
-        roll=Roll(item.roll),
-    )
-    anchor_item = getattr(item, "anchor_item", None)
-    text = rule.describe(anchor_item.title if anchor_item else "")
-    return text[:1].upper() + text[1:]
+    anchor_item = getattr(item, "anchor_item", None) if item.anchor_item_id else None
+    return template_item_rule(item, anchor_item.title if anchor_item else None)
+
+
+@register.filter
+def workweek(mask: int) -> str:
+    """A working-week bitmask for people: "Mon, Tue, Wed, Thu, Fri"."""
+    from pactline.milestones.scheduling import describe_workweek
+
+    return describe_workweek(mask)
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""Web forms for milestones, checklists, status changes and milestone templates."""
+"""Forms of one milestone: its fields and due-date rule, a status change, a checklist item."""
 
 from __future__ import annotations
 
@@ -11,28 +11,37 @@ from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
 from pactline.contracts.forms import UserChoiceField
 from pactline.contracts.models import Contract
+from pactline.milestones.forms.common import (
+    PERIOD_END_LABELS,
+    ROLL_HELP,
+    ROLL_LABELS,
+    SNAP_HELP,
+    lines,
+    plain,
+)
 from pactline.milestones.models import (
     ANCHOR_CHOICES,
     UNIT_CHOICES,
     Milestone,
     MilestoneKind,
     MilestoneStatus,
-    MilestoneTemplate,
 )
-from pactline.milestones.scheduling import CONTRACT_ANCHORS, Anchor
+from pactline.milestones.scheduling import MILESTONE_ANCHORS, Anchor
 from pactline.web.forms import DateInput, DomainForm, quantized
 from pactline.web.http import members_of
 
 PAYMENT_HELP = "Leave the share empty to enter a fixed amount instead."
-
-
-def plain(value: Decimal | None) -> str | None:
-    """30.000 -> "30", 12.500 -> "12.5": how people write a percentage."""
-    return None if value is None else f"{value.normalize():f}"
-
-
-def lines(raw: str) -> list[str]:
-    return [line.strip() for line in raw.splitlines() if line.strip()]
+RULE_FIELDS = (
+    "due_anchor",
+    "due_offset",
+    "due_unit",
+    "due_period_end",
+    "due_roll",
+    "anchor_milestone_id",
+    "due_date",
+    "due_override",
+)
+SCOPES = [("this", "This one only"), ("following", "This and all following")]
 
 
 class MilestoneForm(DomainForm):
@@ -63,10 +72,33 @@ class MilestoneForm(DomainForm):
     )
     due_unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES, initial="calendar_days")
     anchor_milestone = forms.ModelChoiceField(
-        label="Anchor milestone",
+        label="Milestone it follows",
         required=False,
         queryset=Milestone.objects.none(),
         empty_label="Choose a milestone",
+        help_text="Its due date, or its actual completion (then the date is provisional).",
+    )
+    # Optional refinements of the rule: left out, they change nothing ("none").
+    due_period_end = forms.ChoiceField(
+        label="Then snap to",
+        choices=PERIOD_END_LABELS,
+        initial="none",
+        required=False,
+        help_text=SNAP_HELP,
+    )
+    due_roll = forms.ChoiceField(
+        label="If not a working day",
+        choices=ROLL_LABELS,
+        initial="none",
+        required=False,
+        help_text=ROLL_HELP,
+    )
+    due_override = forms.DateField(
+        label="Set by hand (override)",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty to follow the rule. Needs a reason; the computed date stays "
+        "visible beside it.",
     )
     payment_amount = forms.DecimalField(
         label="Payment amount", required=False, max_digits=18, decimal_places=2, min_value=0
@@ -89,7 +121,16 @@ class MilestoneForm(DomainForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when your change moves the due date. It goes into the history.",
+        help_text="Required when your change moves the due date or sets it by hand. It goes "
+        "into the history.",
+    )
+    scope = forms.ChoiceField(
+        label="Apply the change to",
+        choices=SCOPES,
+        initial="this",
+        widget=forms.RadioSelect,
+        help_text="“This and all following” changes the recurring obligation from this "
+        "occurrence on: title, description, owner, approver and payment.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -111,13 +152,16 @@ class MilestoneForm(DomainForm):
         self.fields["anchor_milestone"].queryset = siblings
         self.fields["payment_amount"].label = f"Payment amount ({contract.currency})"
         if milestone is None:
-            del self.fields["reason"], self.fields["version"]
+            # A new milestone follows its rule; a date by hand comes later, with a reason.
+            del self.fields["reason"], self.fields["version"], self.fields["due_override"]
         else:
             del self.fields["checklist"]
             if not permissions.can_reassign_milestone(actor, milestone):
                 for name in ("owner", "approver"):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = "Only managers change the owner or approver."
+        if milestone is None or milestone.series_id is None:
+            del self.fields["scope"]
 
     @classmethod
     def initial_for(cls, m: Milestone) -> dict[str, Any]:
@@ -128,8 +172,9 @@ class MilestoneForm(DomainForm):
             "due_anchor",
             "due_offset",
             "due_unit",
-            "due_date",
-            "payment_share",
+            "due_period_end",
+            "due_roll",
+            "due_override",
             "version",
         )
         initial = {f: getattr(m, f) for f in fields}
@@ -137,6 +182,8 @@ class MilestoneForm(DomainForm):
             "owner": m.owner_id,
             "approver": m.approver_id,
             "anchor_milestone": m.anchor_milestone_id,
+            # The rule's own date; for other rules the date in force, handy when switching.
+            "due_date": m.due_fixed if m.due_anchor == Anchor.ABSOLUTE else m.due_date,
         }
         initial["payment_amount"] = None if m.payment_share is not None else m.payment_amount
         initial["payment_share"] = plain(m.payment_share)
@@ -148,6 +195,12 @@ class MilestoneForm(DomainForm):
     def clean_payment_share(self) -> Decimal | None:
         return quantized(self.cleaned_data["payment_share"], "0.001")
 
+    def clean_due_period_end(self) -> str:
+        return self.cleaned_data["due_period_end"] or "none"
+
+    def clean_due_roll(self) -> str:
+        return self.cleaned_data["due_roll"] or "none"
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("payment_amount") is not None and cleaned.get("payment_share") is not None:
@@ -157,22 +210,57 @@ class MilestoneForm(DomainForm):
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
         anchor = d["due_anchor"]
-        data = {
-            f: d[f]
-            for f in ("title", "kind", "description", "due_unit", "payment_amount", "payment_share")
-        }
+        fields = ("title", "kind", "description", "due_unit", "due_period_end", "due_roll")
+        data = {f: d[f] for f in (*fields, "payment_amount", "payment_share")}
         data["due_anchor"] = anchor
         data["due_offset"] = d["due_offset"] or 0
         target = d["anchor_milestone"]
-        data["anchor_milestone_id"] = target.pk if anchor == Anchor.MILESTONE and target else None
+        data["anchor_milestone_id"] = target.pk if anchor in MILESTONE_ANCHORS and target else None
         if anchor == Anchor.ABSOLUTE:
             data["due_date"] = d["due_date"]
+        if "due_override" in self.fields:
+            data["due_override"] = d["due_override"]
         if not self.fields["owner"].disabled:
             data["owner_id"] = d["owner"].pk if d["owner"] else None
             data["approver_id"] = d["approver"].pk if d["approver"] else None
         if "checklist" in self.fields:
             data["checklist"] = lines(d["checklist"])
         return data
+
+    def date_change(self) -> dict[str, Any]:
+        """What a what-if can preview of this edit: a new fixed date and/or a date by hand."""
+        m, d = self.milestone, self.cleaned_data
+        assert m is not None
+        change: dict[str, Any] = {}
+        new_fixed = d["due_anchor"] == Anchor.ABSOLUTE and d["due_date"] is not None
+        if new_fixed and (m.due_anchor != Anchor.ABSOLUTE or d["due_date"] != m.due_fixed):
+            change["due_date"] = d["due_date"]
+        if "due_override" in self.fields and d["due_override"] != m.due_override:
+            change["due_override"] = d["due_override"]
+        return change
+
+    def following_changes(self) -> tuple[dict[str, Any], list[str]]:
+        """For "this and all following": the series' fields that changed, and the changed
+        fields a series cannot take (the due-date rule, a payment share)."""
+        m = self.milestone
+        assert m is not None
+        data = self.to_data()
+        current = {
+            "title": m.title,
+            "description": m.description,
+            "owner_id": m.owner_id,
+            "approver_id": m.approver_id,
+            "payment_amount": m.payment_amount,
+        }
+        changed = {k: v for k, v in data.items() if k in current and v != current[k]}
+        suffix = f" ({m.occurrence_date.isoformat()})" if m.occurrence_date else ""
+        if "title" in changed and suffix and changed["title"].endswith(suffix):
+            changed["title"] = changed["title"].removesuffix(suffix)  # the series' own name
+        rule = {f: getattr(m, f) for f in RULE_FIELDS} | {"due_date": m.due_fixed}
+        blocked = [k for k in RULE_FIELDS if k in data and data[k] != rule[k]]
+        if data.get("payment_share") != m.payment_share:
+            blocked.append("payment_share")
+        return changed, blocked
 
 
 class StatusForm(DomainForm):
@@ -199,137 +287,3 @@ class ChecklistItemForm(DomainForm):
     what = "checklist item"
 
     title = forms.CharField(label="New checklist item", max_length=300)
-
-
-# --- templates --------------------------------------------------------------------------------
-
-
-class ApplyTemplateForm(DomainForm):
-    what = "contract"
-    field_map = {"template_id": "template"}
-
-    template = forms.ModelChoiceField(
-        label="Template", queryset=MilestoneTemplate.objects.none(), empty_label="Choose a template"
-    )
-
-    def __init__(self, actor: Actor, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = permissions.visible_templates(actor).order_by(
-            "name", "pk"
-        )
-
-
-class SaveTemplateForm(DomainForm):
-    what = "template"
-
-    name = forms.CharField(label="Template name", max_length=200)
-
-
-class TemplateForm(DomainForm):
-    what = "template"
-
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class TemplateItemForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    kind = forms.ChoiceField(label="Type", choices=MilestoneKind.choices, initial="custom")
-    anchor = forms.ChoiceField(
-        label="Due from",
-        choices=[(a.value, a.label) for a in CONTRACT_ANCHORS],
-        initial=Anchor.CONTRACT_START.value,
-    )
-    offset = forms.IntegerField(initial=0, min_value=-36600, max_value=36600)
-    unit = forms.ChoiceField(choices=UNIT_CHOICES, initial="working_days")
-    payment_share = forms.DecimalField(
-        label="Payment share (%)",
-        required=False,
-        max_digits=6,
-        decimal_places=3,
-        min_value=0,
-        max_value=100,
-    )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    checklist = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One item per line."
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.required_css_class = "required"
-
-    def to_item(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        share = d["payment_share"]
-        return {
-            "title": d["title"],
-            "kind": d["kind"],
-            "description": d["description"].replace("\r\n", "\n"),
-            "anchor": d["anchor"],
-            "offset": d["offset"],
-            "unit": d["unit"],
-            "payment_share": None if share is None else share.quantize(Decimal("0.001")),
-            "checklist": lines(d["checklist"]),
-        }
-
-
-class BaseTemplateItemFormSet(forms.BaseFormSet):
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
-        super().add_fields(form, index)
-        form.fields["ORDER"].label = "Position"
-        form.fields["DELETE"].label = "Remove this milestone"
-
-
-MAX_ITEMS = 100
-
-
-def item_formset(data: Any = None, initial: list[dict[str, Any]] | None = None) -> Any:
-    """The items formset: one empty row to fill in, three when starting a new template."""
-    factory = forms.formset_factory(
-        TemplateItemForm,
-        formset=BaseTemplateItemFormSet,
-        extra=1 if initial else 3,
-        can_delete=True,
-        can_order=True,
-        max_num=MAX_ITEMS,
-        validate_max=True,
-    )
-    return factory(data, prefix="items", initial=initial)
-
-
-def with_extra_row(data: Any) -> Any:
-    """POST data asking for one more empty row (the no-script "Add a row" button)."""
-    data = data.copy()
-    try:
-        total = int(data.get("items-TOTAL_FORMS", 0))
-    except ValueError:
-        total = 0
-    total = max(total, 0)
-    if total >= MAX_ITEMS:
-        return data
-    data["items-TOTAL_FORMS"] = str(total + 1)
-    for name, field in TemplateItemForm.base_fields.items():  # an untouched row, not an error
-        if field.initial is not None:
-            data[f"items-{total}-{name}"] = str(field.initial)
-    return data
-
-
-def item_initial(template: MilestoneTemplate) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": i.title,
-            "kind": i.kind,
-            "anchor": i.anchor,
-            "offset": i.offset,
-            "unit": i.unit,
-            "payment_share": plain(i.payment_share),
-            "description": i.description,
-            "checklist": "\n".join(c.title for c in i.checklist.all()),
-        }
-        for i in template.items.prefetch_related("checklist")
-    ]

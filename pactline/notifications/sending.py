@@ -1,0 +1,212 @@
+"""Sending deliveries: one attempt row per try, exponential backoff, and subscriptions that
+deliver in order and switch themselves off after persistent failure."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from pactline.accounts.permissions import Actor
+from pactline.activity.services import record
+from pactline.milestones.models import OPEN_STATUSES, Milestone
+from pactline.notifications.channels import registry
+from pactline.notifications.channels.registry import DeliveryError, Outcome
+from pactline.notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
+
+log = logging.getLogger(__name__)
+PENDING = DeliveryStatus.PENDING
+
+
+def lease() -> timedelta:
+    """How long a worker holds what it took; after that another may take it."""
+    return timedelta(seconds=settings.PACTLINE_DELIVERY_LEASE_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... times the base, capped: retries spread over hours, not seconds."""
+    base = settings.PACTLINE_DELIVERY_BACKOFF_SECONDS
+    delay = min(base * 2 ** max(attempts - 1, 0), settings.PACTLINE_DELIVERY_BACKOFF_MAX_SECONDS)
+    return timedelta(seconds=delay)
+
+
+def claim_personal(now: datetime, limit: int = 200) -> list[int]:
+    """Take due personal deliveries (not subscriptions: those go in order) for a lease."""
+    due = Delivery.objects.filter(
+        status=PENDING, subscription__isnull=True, next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "pk")
+    if connection.vendor == "postgresql":
+        due = due.select_for_update(skip_locked=True)
+    with transaction.atomic():
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        taken = Delivery.objects.filter(pk__in=ids, status=PENDING, next_attempt_at__lte=now)
+        taken.update(next_attempt_at=now + lease())
+    return ids
+
+
+def send_pending(now: datetime | None = None, limit: int = 200) -> int:
+    """Send due personal deliveries until none is left; returns how many were tried."""
+    tried = 0
+    while ids := claim_personal(now or timezone.now(), limit):
+        for delivery in Delivery.objects.filter(pk__in=ids).select_related("recipient"):
+            attempt(delivery)
+            tried += 1
+        if len(ids) < limit:
+            break
+    return tried
+
+
+def _stale(delivery: Delivery) -> bool:
+    """A reminder of a milestone that is done (or gone) by now is not sent."""
+    if not delivery.rule or delivery.milestone_id is None or delivery.target != "due":
+        return False
+    status = Milestone.objects.filter(pk=delivery.milestone_id).values_list("status", flat=True)
+    return not status or status[0] not in OPEN_STATUSES
+
+
+def attempt(delivery: Delivery, manual: bool = False) -> bool:
+    """Try once; record the attempt; schedule a retry or give up. True when it went out."""
+    if _stale(delivery):
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.CANCELLED, next_attempt_at=None, last_error="no longer due"
+        )
+        return False
+    number = delivery.attempts + 1
+    started, clock = timezone.now(), time.monotonic()
+    error: DeliveryError | None = None
+    outcome: Outcome | None = None
+    try:
+        outcome = registry.get(delivery.channel).notify(delivery.payload, delivery)
+    except DeliveryError as exc:
+        error = exc
+    except Exception as exc:  # a bug or an unexpected failure is retried, and shown
+        log.exception("delivery %s failed", delivery.pk)
+        error = DeliveryError(f"{type(exc).__name__}: {exc}")
+    duration = int((time.monotonic() - clock) * 1000)
+    _record(delivery, number, started, duration, outcome, error, manual)
+    return error is None
+
+
+def _record(
+    delivery: Delivery,
+    number: int,
+    started: datetime,
+    duration: int,
+    outcome: Outcome | None,
+    error: DeliveryError | None,
+    manual: bool,
+) -> None:
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=number,
+            started_at=started,
+            duration_ms=duration,
+            ok=error is None,
+            status_code=(error.status_code if error else outcome.status_code if outcome else None),
+            error=(error.message if error else "")[:1000],
+            manual=manual,
+        )
+        fields: dict[str, object] = {"attempts": number}
+        if error is None:
+            fields.update(
+                status=DeliveryStatus.SENT,
+                sent_at=timezone.now(),
+                next_attempt_at=None,
+                last_error="",
+            )
+        elif error.permanent or number >= settings.PACTLINE_DELIVERY_MAX_ATTEMPTS:
+            fields.update(
+                status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=error.message[:1000]
+            )
+        else:
+            fields.update(
+                next_attempt_at=timezone.now() + backoff(number), last_error=error.message[:1000]
+            )
+        Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(delivery, name, value)
+        if delivery.subscription_id is not None:
+            _subscription_health(delivery.subscription_id, ok=error is None)
+
+
+def _subscription_health(subscription_id: int, ok: bool) -> None:
+    subs = Subscription.objects.filter(pk=subscription_id)
+    if ok:
+        subs.exclude(consecutive_failures=0).update(consecutive_failures=0)
+        return
+    subs.update(consecutive_failures=F("consecutive_failures") + 1)
+    sub = subs.select_related("organisation").first()
+    if sub is None or not sub.active:
+        return
+    if sub.consecutive_failures >= settings.PACTLINE_WEBHOOK_DISABLE_AFTER:
+        disable(sub, f"{sub.consecutive_failures} failed attempts in a row")
+
+
+def disable(sub: Subscription, reason: str) -> None:
+    """Switch a failing subscription off and tell the organisation's admins (via the event)."""
+    now = timezone.now()
+    Subscription.objects.filter(pk=sub.pk).update(
+        active=False, disabled_at=now, disabled_reason=reason[:500], updated_at=now
+    )
+    actor = Actor.system(sub.organisation, label="webhooks")
+    record(
+        actor,
+        "disabled",
+        sub,
+        summary=f"{sub.name} was disabled: {reason}",
+        changes={
+            "active": {"before": True, "after": False},
+            "reason": {"before": None, "after": reason},
+        },
+    )
+
+
+# --- subscriptions: one worker at a time, in order --------------------------------------------
+
+
+def _take(subscription_id: int, now: datetime) -> bool:
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    taken = Subscription.objects.filter(free, pk=subscription_id, active=True)
+    return taken.update(claimed_until=now + lease()) == 1
+
+
+def flush(subscription_id: int, limit: int = 500) -> int:
+    """Send a subscription's pending deliveries in order, stopping at the first that must wait.
+
+    Order is kept by never sending a later delivery while an earlier one waits for its retry.
+    """
+    now = timezone.now()
+    if not _take(subscription_id, now):
+        return 0
+    sent = 0
+    try:
+        pending = Delivery.objects.filter(subscription_id=subscription_id, status=PENDING)
+        for delivery in pending.select_related("subscription").order_by("pk")[:limit]:
+            if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
+                break
+            if not delivery.subscription.active or not attempt(delivery):
+                break
+            sent += 1
+    finally:
+        Subscription.objects.filter(pk=subscription_id).update(claimed_until=None)
+    return sent
+
+
+def due_subscriptions(now: datetime | None = None) -> list[int]:
+    """Active subscriptions whose first pending delivery is due."""
+    now = now or timezone.now()
+    return sorted(
+        set(
+            Delivery.objects.filter(
+                status=PENDING,
+                subscription__active=True,
+                next_attempt_at__lte=now,
+            ).values_list("subscription_id", flat=True)
+        )
+    )
