@@ -60,10 +60,21 @@ def _gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str
         "-",
         "--graceful-timeout",
         "10",
+        "--config",
+        "python:pactline.ops.gunicorn_conf",
     ]
 
 
+def _clear_metrics() -> None:
+    """Counters of a previous run would otherwise add to this one's."""
+    from django.conf import settings
+
+    for path in settings.METRICS_DIR.glob("*.db"):
+        path.unlink(missing_ok=True)
+
+
 def cmd_web(args: argparse.Namespace) -> None:
+    _clear_metrics()
     argv = _gunicorn_argv(args.host, args.port, args.workers, args.threads)
     os.execv(argv[0], argv)
 
@@ -235,6 +246,38 @@ def cmd_export(args: argparse.Namespace) -> None:
     run(args)
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from pactline.ops.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(Path(args.output))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    files = manifest["files"]
+    print(
+        f"Backed up the {manifest['engine']} database and {len(files)} documents to {args.output}"
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from pactline.ops.backup import BackupError, restore_backup
+
+    if not args.yes:
+        raise CommandError("restore replaces the database and documents: add --yes to confirm")
+    try:
+        manifest = restore_backup(Path(args.archive))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"Restored the backup of {manifest['created_at']}; run `pactline migrate` if the "
+        "application is newer than the backup"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pactline", description="Contract milestone tracking.")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -331,6 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="verify the event hash chain").set_defaults(
         func=cmd_audit_verify
     )
+    backup = sub.add_parser("backup", help="back up the database and documents to one archive")
+    backup.add_argument("-o", "--output", required=True, help="archive to write (.tar.gz)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup archive (replaces everything)")
+    restore.add_argument("archive")
+    restore.add_argument("--yes", action="store_true", help="confirm replacing the data")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

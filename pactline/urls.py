@@ -1,8 +1,12 @@
 from django.urls import include, path
 
 from pactline.api import api
+from pactline.ops import views as ops
 
 urlpatterns = [
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics, name="metrics"),
     path("api/", api.urls),
     path("feeds/", include("pactline.transfer.urls")),
     path("", include("pactline.notifications.urls")),
