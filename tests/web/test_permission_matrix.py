@@ -22,6 +22,9 @@ RANK = {role: i for i, role in enumerate(ROLES)}
 # name -> (methods answered, least role allowed or "public", kind of object behind <pk>)
 MATRIX: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "login": (("get", "post"), "public", None),
+    "healthz": (("get",), "public", None),
+    "readyz": (("get",), "public", None),
+    "metrics": (("get",), "public", None),
     "logout": (("post",), "public", None),
     "home": (("get",), "viewer", None),
     "org-switch": (("post",), "viewer", None),
