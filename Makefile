@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pactline
 TEST_POSTGRES ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run install dev test test-sqlite test-postgres browser-deps lint format bench clean
+.PHONY: pdf-deps run worker install dev test test-sqlite test-postgres browser-deps lint format bench clean
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,12 @@ $(DEV_STAMP): pyproject.toml
 install: $(RUN_STAMP)
 dev: $(DEV_STAMP)
 
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) pdf-deps
 	$(BIN)/pactline serve --port $(PORT)
+
+# The background worker alone (reminders, e-mail, webhooks); `make run` starts one itself.
+worker: $(RUN_STAMP)
+	$(BIN)/pactline worker
 
 # Debian's chromium for the browser tests (no browser download) and axe-core from npm.
 browser-deps:
@@ -35,7 +39,13 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
 
-test: $(DEV_STAMP) browser-deps test-sqlite test-postgres
+# Pango for WeasyPrint's PDF reports, from Debian when the machine lacks it.
+pdf-deps:
+	@ldconfig -p | grep -q libpango-1.0 || { \
+	  echo "Installing pango for the PDF reports..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) >/dev/null; }
+
+test: $(DEV_STAMP) browser-deps pdf-deps test-sqlite test-postgres
 
 test-sqlite: $(DEV_STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

@@ -14,13 +14,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from pactline.accounts.api import me
+from pactline.accounts.api import contract_members, me, people, tokens
 from pactline.activity.api import events
 from pactline.api_auth import API_AUTH
+from pactline.collab.api import comments, contact_links, documents
 from pactline.contracts.api import contracts, parties
 from pactline.errors import DomainError, ValidationFailed
 from pactline.milestones.api import milestones, templates
 from pactline.notifications.api import notifications
+from pactline.reports.api import reports
+from pactline.review.api import extractions
 from pactline.transfer.api import closures, feeds, imports
 
 DESCRIPTION = """\
@@ -43,6 +46,11 @@ api = NinjaAPI(
 for router in (me, parties, contracts, milestones, templates, events, imports, feeds, closures):
     api.add_router("/v1/", router)
 api.add_router("/v1/", notifications)
+# access and collaboration: named members, people, tokens, comments, documents, signed links
+for router in (contract_members, people, tokens, comments, documents, contact_links):
+    api.add_router("/v1/", router)
+api.add_router("/v1/", reports)
+api.add_router("/v1/", extractions)  # key dates from the contract text
 
 
 def error_response(

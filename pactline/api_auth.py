@@ -9,6 +9,9 @@ as `request.auth`; handlers read it with `actor_of(request)`.
 - Session: the Django session of the web UI, with the current organisation chosen exactly as
   the web does (`current_membership`). Unsafe methods need the CSRF token, because a browser
   sends the session cookie on its own.
+- A token's scope: a `read` token may only read (GET, HEAD, OPTIONS); anything else is a 403.
+- Guests reach only the operations in GUEST_OPERATIONS (their contracts, shared milestones,
+  comments, documents, submitting); every other operation answers them 403.
 """
 
 from __future__ import annotations
@@ -22,8 +25,38 @@ from pactline.accounts.middleware import current_membership
 from pactline.accounts.models import ApiToken, Membership, hash_token
 from pactline.accounts.permissions import Actor
 from pactline.accounts.services import note_token_use
+from pactline.errors import Forbidden
 
 MAX_TOKEN_LENGTH = 512
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+GUEST_OPERATIONS = frozenset(
+    {
+        "me",
+        "party-list",
+        "party-detail",
+        "contract-list",
+        "contract-detail",
+        "contract-milestone-list",
+        "milestone-list",
+        "milestone-detail",
+        "milestone-transition",
+        "checklist-list",
+        "checklist-item-detail",
+        "event-list",
+        "event-detail",
+        "milestone-comment-list",
+        "milestone-comment-create",
+        "comment-detail",
+        "comment-update",
+        "comment-delete",
+        "milestone-document-list",
+        "milestone-document-create",
+        "document-detail",
+        "document-version-create",
+        "document-version-content",
+        "milestone-submit",
+    }
+)
 
 
 def _find_token(raw: str) -> ApiToken | None:
@@ -44,6 +77,10 @@ def actor_for_token(raw: str) -> Actor | None:
     token = _find_token(raw)
     if token is None:
         return None
+    return _actor_of_token(token)
+
+
+def _actor_of_token(token: ApiToken) -> Actor | None:
     membership = Membership.objects.filter(
         user_id=token.user_id, organisation_id=token.organisation_id
     ).first()
@@ -55,11 +92,23 @@ def actor_for_token(raw: str) -> Actor | None:
     return Actor.for_membership(membership)
 
 
+def check_guest(request: HttpRequest, actor: Actor) -> None:
+    """Guests are let through to their few operations only (an allow-list, like the web's)."""
+    match = getattr(request, "resolver_match", None)
+    if actor.is_guest and (match is None or match.url_name not in GUEST_OPERATIONS):
+        raise Forbidden("guests may not use this operation")
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = actor_for_token(token.strip())
-        if actor is not None:
-            request.actor = actor  # type: ignore[attr-defined]
+        found = _find_token(token.strip())
+        actor = _actor_of_token(found) if found is not None else None
+        if actor is None or found is None:
+            return None
+        if not found.can_write and request.method not in SAFE_METHODS:
+            raise Forbidden("this token is read-only; changes need a token with write access")
+        check_guest(request, actor)
+        request.actor = actor  # type: ignore[attr-defined]
         return actor
 
 
@@ -81,6 +130,7 @@ class SessionAuth(APIKeyCookie):
             return None
         get_token(request)  # so a browser client always holds a CSRF cookie for its writes
         actor = Actor.for_membership(membership)
+        check_guest(request, actor)
         request.actor = actor  # type: ignore[attr-defined]
         return actor
 

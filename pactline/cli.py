@@ -177,8 +177,10 @@ def cmd_user_create(args: argparse.Namespace) -> None:
     from pactline.accounts.models import Role
     from pactline.demo import ensure_member, ensure_organisation, ensure_user
 
-    if args.role not in Role.values:
-        raise CommandError(f"--role must be one of {', '.join(Role.values)}")
+    # Guests belong to a party: they are invited from the web (Members page) or the API.
+    roles = [role for role in Role.values if role != Role.GUEST]
+    if args.role not in roles:
+        raise CommandError(f"--role must be one of {', '.join(roles)}")
     with transaction.atomic():
         org = ensure_organisation(args.org)
         user = ensure_user(args.email, args.name or "", args.password)

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "pactline.milestones",
     "pactline.transfer",
     "pactline.notifications",
+    "pactline.collab",
+    "pactline.review",
+    "pactline.reports",
     "pactline.web",
     "huey.contrib.djhuey",
 ]
@@ -276,3 +279,22 @@ PACTLINE_REMINDER_GRACE_HOURS = int(os.environ.get("PACTLINE_REMINDER_GRACE_HOUR
 PACTLINE_LINK_MAX_AGE_DAYS = int(os.environ.get("PACTLINE_LINK_MAX_AGE_DAYS", 14))
 # Digests go out at this local hour of each recipient (weekly ones on Mondays).
 PACTLINE_DIGEST_HOUR = int(os.environ.get("PACTLINE_DIGEST_HOUR", 8))
+
+
+# --- access and collaboration (issue 5) -------------------------------------------------------
+
+# Documents are stored through this storage (the default: a directory under the data
+# directory, never served by a public URL); downloads go through a view that checks access.
+PACTLINE_DOCUMENT_STORAGE = os.environ.get("PACTLINE_DOCUMENT_STORAGE", "default")
+PACTLINE_MAX_UPLOAD_MB = float(os.environ.get("PACTLINE_MAX_UPLOAD_MB", 25))
+PACTLINE_ALLOWED_UPLOAD_TYPES = [
+    ext.strip().lower().lstrip(".")
+    for ext in os.environ.get(
+        "PACTLINE_ALLOWED_UPLOAD_TYPES",
+        "pdf,docx,xlsx,pptx,odt,ods,odp,doc,xls,txt,csv,md,png,jpg,jpeg,gif,zip",
+    ).split(",")
+    if ext.strip()
+]
+# Invitations and signed contact links expire after this many days.
+PACTLINE_INVITATION_DAYS = int(os.environ.get("PACTLINE_INVITATION_DAYS", 14))
+PACTLINE_CONTACT_LINK_DAYS = int(os.environ.get("PACTLINE_CONTACT_LINK_DAYS", 14))

@@ -10,6 +10,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("feeds/", include("pactline.transfer.urls")),
     path("", include("pactline.notifications.urls")),
+    path("", include("pactline.collab.urls")),
+    path("", include("pactline.accounts.urls")),
+    path("", include("pactline.activity.urls")),
     path("", include("pactline.transfer.web_urls")),
+    path("", include("pactline.reports.urls")),
     path("", include("pactline.web.urls")),
 ]

@@ -3,6 +3,10 @@
 Organisation "Acme" has one person per role: olivia (owner), adam (admin), maria (manager),
 mike (member), vera (viewer). "Rival" is another organisation with its own owner, rita; she
 must never see Acme's data. Passwords are all "secret-pass".
+
+gus (gus@vendor.test) is a guest of Acme's vendor "Globex Vendor": he sees only contracts that
+party is a party to, and only milestones shared with guests. He (and his party) are created the
+first time a test asks for the "guest" persona, so other tests see the organisation unchanged.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ import time_machine
 
 from pactline.accounts.models import Membership, Organisation, User
 from pactline.accounts.permissions import Actor
-from tests.factories import ContractFactory, MembershipFactory, OrganisationFactory, UserFactory
+from pactline.contracts.models import Party
+from tests.factories import (
+    ContractFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartyFactory,
+    UserFactory,
+)
 
 PASSWORD = "secret-pass"
 ROLES = ("owner", "admin", "manager", "member", "viewer")
@@ -26,6 +37,8 @@ PERSONA_EMAIL = {
     "member": "mike@acme.test",
     "viewer": "vera@acme.test",
 }
+GUEST_EMAIL = "gus@vendor.test"
+GUEST_PARTY = "Globex Vendor"
 
 
 @dataclass
@@ -38,10 +51,37 @@ class World:
     def actor(self, role: str) -> Actor:
         if role == "outsider":
             return Actor.for_user(self.outsider, self.rival)
-        return Actor.for_user(self.users[role], self.acme)
+        return Actor.for_user(self.user(role), self.acme)
 
     def user(self, role: str) -> User:
+        if role == "guest":
+            self.add_guest()
         return self.outsider if role == "outsider" else self.users[role]
+
+    def add_guest(self) -> User:
+        """gus, a guest of the vendor "Globex Vendor" (created on first use)."""
+        if "guest" not in self.users:
+            party = PartyFactory(organisation=self.acme, name=GUEST_PARTY, kind="vendor")
+            user = UserFactory(email=GUEST_EMAIL, name="Gus")
+            MembershipFactory(user=user, organisation=self.acme, role="guest", party=party)
+            self.users["guest"] = user
+        return self.users["guest"]
+
+    @property
+    def guest_party(self) -> Party:
+        self.add_guest()
+        return Party.objects.get(organisation=self.acme, name=GUEST_PARTY)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _task_queue_in_memory():
+    """Tasks enqueued after a test's commit stay in memory, never in var/huey.sqlite3 (where a
+    developer's worker would pick them up). Tests run tasks directly or in worker processes."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +133,11 @@ def viewer(world: World) -> Actor:
 @pytest.fixture
 def outsider(world: World) -> Actor:
     return world.actor("outsider")
+
+
+@pytest.fixture
+def guest(world: World) -> Actor:
+    return world.actor("guest")
 
 
 @pytest.fixture

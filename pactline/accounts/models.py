@@ -58,10 +58,19 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
     MEMBER = "member", "Member"
     VIEWER = "viewer", "Viewer"
+    GUEST = "guest", "Guest"
 
 
-# Higher rank = more rights. Guests (issue: counterparty portal) will sit below viewer.
-ROLE_RANK = {Role.VIEWER: 10, Role.MEMBER: 20, Role.MANAGER: 30, Role.ADMIN: 40, Role.OWNER: 50}
+# Higher rank = more rights. A guest (a person of a counterparty, bound to a party) sits below
+# viewer: rank comparisons never give a guest anything; guests' rights are named one by one.
+ROLE_RANK = {
+    Role.GUEST: 5,
+    Role.VIEWER: 10,
+    Role.MEMBER: 20,
+    Role.MANAGER: 30,
+    Role.ADMIN: 40,
+    Role.OWNER: 50,
+}
 
 
 class Organisation(models.Model):
@@ -89,11 +98,20 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    # A guest's counterparty: the guest sees only contracts this party is a party to.
+    party = models.ForeignKey(
+        "contracts.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="guests"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="uniq_membership"),
+            models.CheckConstraint(
+                condition=models.Q(role="guest", party__isnull=False)
+                | (~models.Q(role="guest") & models.Q(party__isnull=True)),
+                name="guest_has_party",
+            ),
         ]
         ordering = ["organisation__name"]
 
@@ -109,6 +127,13 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: read (GET only), or read and write. OAuth's space-separated form."""
+
+    READ = "read", "Read only"
+    READ_WRITE = "read write", "Read and write"
+
+
 class ApiToken(models.Model):
     """A personal bearer token; only its SHA-256 is stored, the raw value is shown once."""
 
@@ -121,6 +146,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, default="token")
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
+    scopes = models.CharField(
+        max_length=16, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -141,3 +169,50 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+    @property
+    def can_write(self) -> bool:
+        return "write" in self.scopes.split()
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join an organisation with a role (a guest: with a party).
+
+    The link's token is shown only in the e-mail; only its SHA-256 is stored.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices)
+    party = models.ForeignKey(
+        "contracts.Party", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "email"], name="invitation_org_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pactline.accounts.models import ApiToken, Membership, User, hash_token
+from pactline.accounts.models import ApiToken, Membership, TokenScope, User, hash_token
 from pactline.errors import NotFound, ValidationFailed
 
 # Writing last_used_at on every API call would turn each read into a write; once a minute is
@@ -18,10 +18,17 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 @transaction.atomic
 def create_token(
-    membership: Membership, name: str = "token", expires_at: datetime | None = None
+    membership: Membership,
+    name: str = "token",
+    expires_at: datetime | None = None,
+    scopes: str = TokenScope.READ_WRITE,
 ) -> tuple[ApiToken, str]:
     if not name.strip() or len(name) > 100:
         raise ValidationFailed.one("name", "must be 1 to 100 characters")
+    if scopes not in TokenScope.values:
+        raise ValidationFailed.one("scopes", f"must be one of {', '.join(TokenScope.values)}")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed.one("expires_at", "must be in the future")
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
         user=membership.user,
@@ -30,6 +37,7 @@ def create_token(
         token_hash=hash_token(raw),
         hint=raw[:8],
         expires_at=expires_at,
+        scopes=scopes,
     )
     return token, raw
 

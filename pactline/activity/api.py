@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
+from pactline.accounts import permissions
+from pactline.accounts.permissions import require
+from pactline.activity.audit import AuditFilter, audit_events, csv_lines, jsonl_lines
 from pactline.activity.models import Event
 from pactline.activity.queries import events_for
 from pactline.api_auth import actor_of
@@ -18,6 +21,7 @@ from pactline.api_common import (
     Page,
     PageParams,
     QueryIn,
+    error_responses,
     get_or_404,
     paginate,
 )
@@ -48,6 +52,24 @@ class EventFilter(QueryIn):
     )
     subject_id: Id | None = None
     verb: str | None = Field(None, max_length=40)
+    actor_id: Id | None = Field(None, description="who did it")
+    since: date | None = Field(None, description="first day, in the organisation's time zone")
+    until: date | None = Field(None, description="last day, in the organisation's time zone")
+
+    def audit_filter(self) -> AuditFilter:
+        return AuditFilter(
+            verb=self.verb,
+            actor_id=self.actor_id,
+            subject_type=self.subject_type,
+            subject_id=self.subject_id,
+            contract_id=self.contract_id,
+            since=self.since,
+            until=self.until,
+        )
+
+
+class ExportFilter(EventFilter):
+    format: Literal["csv", "jsonl"] = Field("jsonl", description="CSV or JSON Lines")
 
 
 @events.get(
@@ -59,16 +81,39 @@ class EventFilter(QueryIn):
 def list_events(
     request: HttpRequest, filters: Query[EventFilter], page: Query[PageParams]
 ) -> dict[str, Any]:
-    qs = events_for(actor_of(request))
-    if filters.contract_id is not None:
-        qs = qs.filter(contract_id=filters.contract_id)
-    if filters.subject_type:
-        qs = qs.filter(subject_type=filters.subject_type)
-    if filters.subject_id is not None:
-        qs = qs.filter(subject_id=filters.subject_id)
-    if filters.verb:
-        qs = qs.filter(verb=filters.verb)
-    return paginate(qs.order_by("-seq"), page)
+    return paginate(audit_events(actor_of(request), filters.audit_filter()), page)
+
+
+@events.get(
+    "/events/export",
+    response={200: None, **error_responses(401, 403, 422)},
+    url_name="event-export",
+    summary="Export the audit trail as CSV or JSON Lines (admins and owners)",
+    description="The same filters as the list; every event with its hashes, oldest last.",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "the events",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
+)
+def export_events(request: HttpRequest, filters: Query[ExportFilter]) -> StreamingHttpResponse:
+    actor = actor_of(request)
+    require(permissions.can_view_audit(actor), "only admins and owners export the audit trail")
+    events = audit_events(actor, filters.audit_filter())
+    if filters.format == "csv":
+        response = StreamingHttpResponse(csv_lines(events), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            jsonl_lines(events), content_type="application/x-ndjson; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="audit.{filters.format}"'
+    return response
 
 
 @events.get(

@@ -272,9 +272,15 @@ class ContractIn(InSchema):
     calendar_country: str = ""
     calendar_subdivision: str = ""
     workweek: int = Field(31, ge=1, le=127, description=WORKWEEK)
+    notice_period_days: int | None = Field(
+        None, ge=0, le=3660, description="days before the end by which notice is due"
+    )
     status: ContractStatus = ContractStatus.DRAFT
     tags: list[str] = Field(default_factory=list, max_length=100)
     template_id: Id | None = Field(None, description="add this template's milestones")
+    restricted: bool = Field(
+        False, description="only named people (and admins and owners) see it; you are named"
+    )
 
 
 class ContractPatch(InSchema):
@@ -292,8 +298,12 @@ class ContractPatch(InSchema):
     calendar_country: str = Field(None)
     calendar_subdivision: str = Field(None)
     workweek: int = Field(None, ge=1, le=127, description=WORKWEEK)
+    notice_period_days: int | None = Field(
+        None, ge=0, le=3660, description="days before the end by which notice is due"
+    )
     status: ContractStatus = Field(None)
     tags: list[str] = Field(None, max_length=100)
+    restricted: bool = Field(None, description="only named people (and admins) see it")
     version: Version | None = None
 
 
@@ -324,9 +334,12 @@ class ContractOut(Schema):
     calendar_country: str
     calendar_subdivision: str
     workweek: int = Field(description=WORKWEEK)
+    notice_period_days: int | None = None
+    notice_deadline: date | None = Field(None, description="end date less the notice period")
     working_days: list[str] = Field(description='the same as names, e.g. ["mon", "tue"]')
     status: str
     tags: list[str]
+    restricted: bool = Field(description="only named people (and admins and owners) see it")
     health: str = Field(description="the worst health of its milestones; none without any")
     next_due_milestone: NextDueOut | None
     version: int

@@ -116,6 +116,24 @@ class Contract(models.Model):
     # When the reminder sweep next has something to send about the contract's own dates
     # (notice deadline, end); kept by pactline.notifications, like Milestone.next_reminder_at.
     next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Restricted: only its named members (ContractMember) and the organisation's admins and
+    # owners see it; for everyone else it does not exist.
+    restricted = models.BooleanField(default=False)
+    # Penalty terms for milestones that follow them (penalty_kind "contract"), and a cap on the
+    # contract's total; see pactline.reports.money.
+    penalty_kind = models.CharField(max_length=24, default="none")
+    penalty_rate = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    penalty_grace_days = models.PositiveIntegerField(default=0)
+    penalty_working_days = models.BooleanField(default=False)
+    penalty_cap_kind = models.CharField(max_length=24, default="none")
+    penalty_cap = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    # Derived totals after waivers and the cap, kept by pactline.reports.penalties: as of
+    # `penalties_as_of` (None: to be computed again); `penalty_live`: an open milestone has
+    # terms, so the totals move with the days.
+    penalty_accrued = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    penalty_projected = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    penalties_as_of = models.DateField(null=True, blank=True)
+    penalty_live = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -128,6 +146,12 @@ class Contract(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="contract_org_status"),
             models.Index(fields=["organisation", "owner"], name="contract_org_owner"),
+            models.Index(fields=["organisation", "penalties_as_of"], name="contract_org_penalties"),
+            models.Index(
+                fields=["organisation", "currency", "penalty_accrued", "penalty_projected"],
+                name="contract_penalty_totals",
+                condition=models.Q(penalty_accrued__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,3 +167,24 @@ class Contract(models.Model):
         if self.end_on is None or self.notice_period_days is None:
             return None
         return self.end_on - timedelta(days=self.notice_period_days)
+
+
+class ContractMember(models.Model):
+    """A person named on a restricted contract: they see it although it is restricted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract_memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contract_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "user"], name="uniq_contract_member"),
+        ]
+        indexes = [models.Index(fields=["user", "contract"], name="contract_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.contract_id}"

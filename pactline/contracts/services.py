@@ -13,7 +13,15 @@ from pactline.accounts import permissions
 from pactline.accounts.models import Membership
 from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import diff, record
-from pactline.contracts.models import Contact, Contract, ContractStatus, Party, PartyKind, Tag
+from pactline.contracts.models import (
+    Contact,
+    Contract,
+    ContractMember,
+    ContractStatus,
+    Party,
+    PartyKind,
+    Tag,
+)
 from pactline.errors import ValidationFailed
 from pactline.milestones.scheduling import validate_calendar
 from pactline.validation import (
@@ -46,6 +54,14 @@ CONTRACT_FIELDS = (
     "status",
     "external_id",
     "notice_period_days",
+    "restricted",
+    # penalty terms (pactline.reports.money)
+    "penalty_kind",
+    "penalty_rate",
+    "penalty_grace_days",
+    "penalty_working_days",
+    "penalty_cap_kind",
+    "penalty_cap",
 )
 MAX_NOTICE_DAYS = 3660
 DATE_FIELDS = ("signed_on", "start_on", "end_on")
@@ -123,6 +139,8 @@ def delete_party(actor: Actor, party: Party) -> None:
     require(permissions.can_manage_parties(actor), "only managers and above manage parties")
     if party.contracts.exists():
         raise ValidationFailed.one("party", "is named on contracts; remove it from them first")
+    if party.guests.exists():
+        raise ValidationFailed.one("party", "has guests; remove them from the organisation first")
     record(
         actor,
         "deleted",
@@ -219,6 +237,8 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
     check_money(errors, "value", contract.value)
     for field in DATE_FIELDS:
         check_date(errors, field, getattr(contract, field))
+    if not isinstance(contract.restricted, bool):
+        errors.add("restricted", "must be true or false")
     if contract.status not in ContractStatus.values:
         errors.add("status", f"must be one of {', '.join(ContractStatus.values)}")
     if (
@@ -242,6 +262,9 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
         errors.add(
             "workweek", "must name at least one working day (bits: Monday = 1 ... Sunday = 64)"
         )
+    from pactline.reports.money import check_terms
+
+    check_terms(errors, contract, contract_level=True)
     for field, message in validate_calendar(
         contract.calendar_country, contract.calendar_subdivision
     ).items():
@@ -250,12 +273,14 @@ def _validate_contract(actor: Actor, contract: Contract) -> None:
         contract.owner_id is not None
         and not Membership.objects.filter(
             organisation=actor.organisation, user_id=contract.owner_id
-        ).exists()
+        )
+        .exclude(role="guest")
+        .exists()
     ):
         errors.add("owner_id", "is not a member of this organisation")
+    # All contracts, restricted ones included: the number is unique in the organisation.
     if contract.number and (
-        permissions.visible_contracts(actor)
-        .filter(number=contract.number.strip())
+        Contract.objects.filter(organisation=actor.organisation, number=contract.number.strip())
         .exclude(pk=contract.pk)
         .exists()
     ):
@@ -296,8 +321,9 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
         data["calendar_country"] = data["calendar_country"].strip().upper()
     if isinstance(data.get("calendar_subdivision"), str):
         data["calendar_subdivision"] = data["calendar_subdivision"].strip().upper()
-    if data.get("value") is not None:
-        data["value"] = Decimal(str(data["value"]))
+    for key in ("value", "penalty_rate", "penalty_cap"):
+        if data.get(key) is not None:
+            data[key] = Decimal(str(data[key]))
     return data
 
 
@@ -332,6 +358,8 @@ def create_contract(
         summary=f"Contract {contract.number} created",
         changes=diff({}, contract_snapshot(contract)),
     )
+    if contract.restricted:
+        _keep_in_sight(actor, contract)
     if template_id is not None:
         from pactline.milestones.services import apply_template
 
@@ -373,6 +401,8 @@ def update_contract(
         summary=f"Contract {contract.number} {verb.replace('_', ' ')}",
         changes=changes,
     )
+    if "restricted" in changes and contract.restricted:
+        _keep_in_sight(actor, contract)
     schedule_inputs = {
         *DATE_FIELDS,
         "calendar_country",
@@ -412,3 +442,70 @@ def delete_contract(actor: Actor, contract: Contract) -> None:
         changes=diff(contract_snapshot(contract), {}),
     )
     contract.delete()
+
+
+# --- named members of restricted contracts ----------------------------------------------------
+
+
+def _keep_in_sight(actor: Actor, contract: Contract) -> None:
+    """Restricting a contract names the person restricting it and its owner, so neither loses
+    sight of it (admins and owners see it anyway)."""
+    for user_id in (actor.user_id, contract.owner_id):
+        if user_id is None:
+            continue
+        if user_id == actor.user_id and permissions.can_see_restricted(actor):
+            continue
+        if not contract.members.filter(user_id=user_id).exists():
+            _add_member(actor, contract, user_id)
+
+
+def _add_member(actor: Actor, contract: Contract, user_id: int) -> ContractMember:
+    member = ContractMember.objects.create(
+        organisation=actor.organisation, contract=contract, user_id=user_id
+    )
+    email = member.user.email
+    record(
+        actor,
+        "member_added",
+        contract,
+        contract_id=contract.pk,
+        summary=f"{email} named on restricted contract {contract.number}",
+        changes={"member": {"before": None, "after": email}},
+    )
+    return member
+
+
+@transaction.atomic
+def add_contract_member(actor: Actor, contract: Contract, user_id: int) -> ContractMember:
+    """Name a person on a contract: while it is restricted, they (still) see it."""
+    require(
+        permissions.can_manage_contract_members(actor),
+        "only managers and above name the members of a restricted contract",
+    )
+    if not Membership.objects.filter(organisation=actor.organisation, user_id=user_id).exists():
+        raise ValidationFailed.one("user_id", "is not a member of this organisation")
+    found = contract.members.filter(user_id=user_id).first()
+    if found is not None:
+        return found
+    return _add_member(actor, contract, user_id)
+
+
+@transaction.atomic
+def remove_contract_member(actor: Actor, contract: Contract, user_id: int) -> None:
+    require(
+        permissions.can_manage_contract_members(actor),
+        "only managers and above name the members of a restricted contract",
+    )
+    member = contract.members.select_related("user").filter(user_id=user_id).first()
+    if member is None:
+        raise ValidationFailed.one("user_id", "is not named on this contract")
+    email = member.user.email
+    member.delete()
+    record(
+        actor,
+        "member_removed",
+        contract,
+        contract_id=contract.pk,
+        summary=f"{email} no longer named on contract {contract.number}",
+        changes={"member": {"before": email, "after": None}},
+    )

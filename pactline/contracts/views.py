@@ -34,7 +34,7 @@ from pactline.milestones.models import Milestone
 from pactline.milestones.queries import contract_milestones, portfolio_today
 from pactline.reports.charts import TimelineItem, timeline_svg
 from pactline.web.forms import submit
-from pactline.web.http import actor_of, is_htmx, member_view, paginate, posted
+from pactline.web.http import actor_of, is_htmx, member_view, paginate, portal_view, posted
 
 HISTORY_ON_PAGE = 12
 
@@ -80,7 +80,7 @@ def _columns(sort: str) -> list[dict[str, Any]]:
     return columns
 
 
-@member_view
+@portal_view
 def contract_list_view(request: HttpRequest) -> HttpResponse:
     """The full page, or (for htmx) only the results table, for the same filters."""
     actor = actor_of(request)
@@ -165,14 +165,14 @@ def _detail_context(actor: Actor, contract: Contract) -> dict[str, Any]:
     }
 
 
-@member_view
+@portal_view
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     contract = _contract(actor, pk)
     return render(request, "contracts/contract_detail.html", _detail_context(actor, contract))
 
 
-@member_view
+@portal_view
 def contract_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline alone, as an SVG image (for e-mails, documents and embedding)."""
     actor = actor_of(request)
@@ -181,7 +181,7 @@ def contract_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-@member_view
+@portal_view
 def contract_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     contract = _contract(actor, pk)

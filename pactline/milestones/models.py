@@ -105,6 +105,30 @@ class Milestone(models.Model):
     payment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     # Share of the contract value in percent; when set, payment_amount follows the value.
     payment_share = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    # The day its payment may be invoiced: set when a payment milestone is accepted (or done).
+    invoiceable_on = models.DateField(null=True, blank=True)
+    # Money (pactline.reports): invoiced and paid dates, set by the payment service; a retention
+    # share held back until another milestone is complete, with its own invoiced/paid dates.
+    invoiced_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    retention_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    retention_release_milestone = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Derived: payment_amount x retention_percent, kept by the services (exact sums in SQL).
+    retention_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    retention_invoiced_on = models.DateField(null=True, blank=True)
+    retention_paid_on = models.DateField(null=True, blank=True)
+    # Penalty terms ("contract": the contract's terms); see pactline.reports.money.
+    penalty_kind = models.CharField(max_length=24, default="none")
+    penalty_rate = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    penalty_grace_days = models.PositiveIntegerField(default=0)
+    penalty_working_days = models.BooleanField(default=False)
+    penalty_cap_kind = models.CharField(max_length=24, default="none")
+    penalty_cap = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    # Derived exposure after waivers (None: no terms apply), kept by pactline.reports.penalties.
+    penalty_accrued = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    penalty_projected = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     shared_with_guests = models.BooleanField(default=False)
     # An occurrence of a recurring obligation; `detached` once edited on its own.
@@ -140,6 +164,28 @@ class Milestone(models.Model):
             ),
             models.Index(fields=["organisation", "owner", "due_date"], name="milestone_org_owner"),
             models.Index(fields=["contract", "position"], name="milestone_contract_pos"),
+            # Dashboard, analytics and cash flow (pactline.reports.queries): covering indexes,
+            # so counts over open or completed work read the index alone.
+            models.Index(
+                fields=["organisation", "owner", "due_date", "forecast_date", "baseline_due_date"],
+                name="milestone_open_cover",
+                condition=Q(status__in=["planned", "in_progress", "submitted", "rejected"]),
+            ),
+            models.Index(
+                fields=["organisation", "completed_on", "due_date", "kind", "owner", "contract"],
+                name="milestone_done_cover",
+                condition=Q(completed_on__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "due_date", "payment_amount", "retention_amount"],
+                name="milestone_unpaid",
+                condition=Q(payment_amount__isnull=False, paid_on__isnull=True),
+            ),
+            models.Index(
+                fields=["organisation", "paid_on", "payment_amount"],
+                name="milestone_paid",
+                condition=Q(paid_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Each channel package registers itself when imported: adding one is adding a package.
         from pactline.activity.signals import events_recorded
-        from pactline.notifications import outgoing
+        from pactline.notifications import checks, outgoing  # noqa: F401 (checks register)
         from pactline.notifications.channels import registry
 
         registry.discover()

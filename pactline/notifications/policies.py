@@ -131,7 +131,7 @@ def validate(data: Mapping[str, Any], member_ids: set[int]) -> dict[str, Any]:
     else:
         for value in days:
             _days(errors, "days_before", value)
-        if "days_before" not in errors:
+        if "days_before" in clean and "days_before" not in errors:
             clean["days_before"] = sorted({int(d) for d in days}, reverse=True)
     for field in ("overdue_every_days", "escalate_owner_after_days", "escalate_contact_after_days"):
         _days(errors, field, clean.get(field))

@@ -35,8 +35,14 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay)
 
 
-def claim_personal(now: datetime, limit: int = 200) -> list[int]:
-    """Take due personal deliveries (not subscriptions: those go in order) for a lease."""
+def claim_personal(now: datetime, limit: int = 200) -> tuple[list[int], datetime]:
+    """Take due personal deliveries (not subscriptions: those go in order) for a lease.
+
+    Returns the ids and the lease's end, which is also the claim's mark on each row: before
+    sending one, `_renew` checks the mark is still ours, so a batch that outlives its lease
+    never sends what another worker took over meanwhile.
+    """
+    until = now + lease()
     due = Delivery.objects.filter(
         status=PENDING, subscription__isnull=True, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "pk")
@@ -45,17 +51,31 @@ def claim_personal(now: datetime, limit: int = 200) -> list[int]:
     with transaction.atomic():
         ids = list(due.values_list("pk", flat=True)[:limit])
         taken = Delivery.objects.filter(pk__in=ids, status=PENDING, next_attempt_at__lte=now)
-        taken.update(next_attempt_at=now + lease())
-    return ids
+        taken.update(next_attempt_at=until)
+    return ids, until
+
+
+def _renew(delivery: Delivery, mark: datetime) -> bool:
+    """Extend our claim on one row right before sending it; False when it is no longer ours."""
+    fresh = timezone.now() + lease()
+    mine = Delivery.objects.filter(pk=delivery.pk, status=PENDING, next_attempt_at=mark)
+    if mine.update(next_attempt_at=fresh) != 1:
+        return False
+    delivery.next_attempt_at = fresh
+    return True
 
 
 def send_pending(now: datetime | None = None, limit: int = 200) -> int:
     """Send due personal deliveries until none is left; returns how many were tried."""
     tried = 0
-    while ids := claim_personal(now or timezone.now(), limit):
+    while True:
+        ids, mark = claim_personal(now or timezone.now(), limit)
+        if not ids:
+            break
         for delivery in Delivery.objects.filter(pk__in=ids).select_related("recipient"):
-            attempt(delivery)
-            tried += 1
+            if _renew(delivery, mark):
+                attempt(delivery)
+                tried += 1
         if len(ids) < limit:
             break
     return tried
@@ -69,7 +89,7 @@ def _stale(delivery: Delivery) -> bool:
     return not status or status[0] not in OPEN_STATUSES
 
 
-def attempt(delivery: Delivery, manual: bool = False) -> bool:
+def attempt(delivery: Delivery) -> bool:
     """Try once; record the attempt; schedule a retry or give up. True when it went out."""
     if _stale(delivery):
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -88,7 +108,7 @@ def attempt(delivery: Delivery, manual: bool = False) -> bool:
         log.exception("delivery %s failed", delivery.pk)
         error = DeliveryError(f"{type(exc).__name__}: {exc}")
     duration = int((time.monotonic() - clock) * 1000)
-    _record(delivery, number, started, duration, outcome, error, manual)
+    _record(delivery, number, started, duration, outcome, error)
     return error is None
 
 
@@ -99,7 +119,6 @@ def _record(
     duration: int,
     outcome: Outcome | None,
     error: DeliveryError | None,
-    manual: bool,
 ) -> None:
     with transaction.atomic():
         DeliveryAttempt.objects.create(
@@ -110,7 +129,6 @@ def _record(
             ok=error is None,
             status_code=(error.status_code if error else outcome.status_code if outcome else None),
             error=(error.message if error else "")[:1000],
-            manual=manual,
         )
         fields: dict[str, object] = {"attempts": number}
         if error is None:
@@ -170,19 +188,29 @@ def disable(sub: Subscription, reason: str) -> None:
 # --- subscriptions: one worker at a time, in order --------------------------------------------
 
 
-def _take(subscription_id: int, now: datetime) -> bool:
+def _take(subscription_id: int, now: datetime) -> datetime | None:
+    """Hold a subscription for a lease; returns the lease's end (our mark), or None."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    until = now + lease()
     taken = Subscription.objects.filter(free, pk=subscription_id, active=True)
-    return taken.update(claimed_until=now + lease()) == 1
+    return until if taken.update(claimed_until=until) == 1 else None
+
+
+def _keep(subscription_id: int, mark: datetime) -> datetime | None:
+    """Extend our hold before each send; None when the lease ran out and someone took over."""
+    until = timezone.now() + lease()
+    held = Subscription.objects.filter(pk=subscription_id, claimed_until=mark)
+    return until if held.update(claimed_until=until) == 1 else None
 
 
 def flush(subscription_id: int, limit: int = 500) -> int:
     """Send a subscription's pending deliveries in order, stopping at the first that must wait.
 
-    Order is kept by never sending a later delivery while an earlier one waits for its retry.
+    Order is kept by never sending a later delivery while an earlier one waits for its retry,
+    and by one worker at a time holding the subscription.
     """
-    now = timezone.now()
-    if not _take(subscription_id, now):
+    mark = _take(subscription_id, timezone.now())
+    if mark is None:
         return 0
     sent = 0
     try:
@@ -190,11 +218,15 @@ def flush(subscription_id: int, limit: int = 500) -> int:
         for delivery in pending.select_related("subscription").order_by("pk")[:limit]:
             if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
                 break
-            if not delivery.subscription.active or not attempt(delivery):
+            mark = _keep(subscription_id, mark)
+            if mark is None or not delivery.subscription.active or not attempt(delivery):
                 break
             sent += 1
     finally:
-        Subscription.objects.filter(pk=subscription_id).update(claimed_until=None)
+        if mark is not None:
+            Subscription.objects.filter(pk=subscription_id, claimed_until=mark).update(
+                claimed_until=None
+            )
     return sent
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import json
 from datetime import date, datetime
 from typing import Any, Literal
@@ -13,7 +12,7 @@ from typing import Any, Literal
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticError
 
 from pactline.accounts import permissions
@@ -40,9 +39,10 @@ from pactline.errors import ValidationFailed
 from pactline.transfer import services, staging
 from pactline.transfer.closures import add_closure, import_closures, remove_closure
 from pactline.transfer.export import export_workbook
-from pactline.transfer.importing import CommitResult, ImportOptions, ImportProblems, Preview
+from pactline.transfer.importing import CommitResult, ImportOptions, Preview
 from pactline.transfer.importing.mapping import mapping_errors
-from pactline.transfer.importing.types import Change
+from pactline.transfer.importing.text import text_encoding
+from pactline.transfer.importing.types import Change, ImportRefused
 from pactline.transfer.limits import limit
 from pactline.transfer.models import FeedToken, ImportMapping, OrganisationClosure
 from pactline.transfer.views import EXPORT_TYPES, feed_url
@@ -51,7 +51,7 @@ imports = Router(tags=["import and export"])
 feeds = Router(tags=["calendar feeds"])
 closures = Router(tags=["closure days"])
 
-UPLOAD_ERRORS = error_responses(401, 403, 413, 422)
+UPLOAD_ERRORS = error_responses(400, 401, 403, 413, 422)
 COMMIT_ERRORS = error_responses(401, 403, 404, 409, 422)
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 HEX64 = r"^[0-9a-f]{64}$"
@@ -256,7 +256,7 @@ def _json_body(request: HttpRequest, schema: type[InSchema]) -> Any:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
-        raise ValidationFailed.one("body", "is not valid JSON") from None
+        raise HttpError(400, "Cannot parse request body") from None  # as ninja answers
     try:
         return schema.model_validate(data)
     except PydanticError as exc:
@@ -335,10 +335,10 @@ def _import_options(
 ) -> ImportOptions:
     if payload.encoding:
         try:
-            codecs.lookup(payload.encoding)
-        except LookupError:
+            text_encoding(payload.encoding)
+        except ImportRefused:
             raise ValidationFailed.one(
-                "encoding", "is not an encoding (try utf-8, cp1252, latin-1)"
+                "encoding", "is not a text encoding (try utf-8, cp1252, latin-1)"
             ) from None
     if (
         mapping is None
@@ -380,8 +380,8 @@ def commit(request: HttpRequest, import_id: str, payload: CommitIn) -> CommitRes
     staged = staging.find(actor, import_id)
     try:
         return staging.commit(actor, staged, payload.fingerprint, payload.override_conflicts)
-    except ImportProblems as exc:
-        field = "file" if exc.problems or "problem" in exc.message else "override_conflicts"
+    except staging.CommitRefused as exc:
+        field = "override_conflicts" if exc.unresolved_conflicts else "file"
         details = [str(p) for p in exc.problems[:100]] or [exc.message]
         raise ValidationFailed({field: details}) from exc
 

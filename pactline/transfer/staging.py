@@ -32,6 +32,7 @@ from pactline.errors import Forbidden, NotFound, ValidationFailed
 from pactline.transfer.importing import (
     CommitResult,
     ImportOptions,
+    ImportProblems,
     Preview,
     commit_import,
     plan_import,
@@ -278,6 +279,20 @@ def preview(actor: Actor, staged: StagedImport, override_conflicts: bool = False
         progress.done()
 
 
+class CommitRefused(ImportProblems):
+    """A refused commit, with the preview it planned (to tell problems from conflicts)."""
+
+    def __init__(self, cause: ImportProblems, preview: Preview) -> None:
+        super().__init__(cause.message, cause.problems)
+        self.preview = preview
+
+    @property
+    def unresolved_conflicts(self) -> bool:
+        """Refused for conflicts alone (the file is fine, the override was not given)."""
+        p = self.preview
+        return p.ok and bool(p.conflicts) and not p.options.override_conflicts
+
+
 def commit(
     actor: Actor,
     staged: StagedImport,
@@ -300,6 +315,8 @@ def commit(
         result = commit_import(
             actor, planned, progress=progress, expect_fingerprint=fingerprint or None
         )
+    except ImportProblems as exc:
+        raise CommitRefused(exc, planned) from exc
     finally:
         progress.done()
     discard(staged.id)

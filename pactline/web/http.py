@@ -19,12 +19,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from pactline.accounts.models import User
+from pactline.accounts.models import Role, User
 from pactline.accounts.permissions import Actor
 from pactline.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pactline.web.forms import sentence
 
 View = Callable[..., HttpResponse]
+STAFF_ROLES = [role for role in Role.values if role != Role.GUEST]
 
 NO_MEMBERSHIP = (
     "You are not a member of any organisation yet. Ask an administrator of your organisation "
@@ -71,13 +72,31 @@ def back_url(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def member_view(view: View) -> View:
-    """Require a signed-in member of an organisation and map domain errors to answers."""
+GUESTS_NOT_HERE = (
+    "This page is for the organisation's own people. As a guest you see your contracts and "
+    "the milestones shared with you."
+)
 
+
+def member_view(view: View) -> View:
+    """Require a signed-in member of an organisation (not a guest) and map domain errors."""
+    return _signed_in_view(view, guests=False)
+
+
+def portal_view(view: View) -> View:
+    """Like member_view, and guests are let in too: the page shows them what visible_* allows
+    and the services decide what they may do. Guests reach only the pages marked so."""
+    return _signed_in_view(view, guests=True)
+
+
+def _signed_in_view(view: View, guests: bool) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request, "actor", None) is None:
+        actor = getattr(request, "actor", None)
+        if actor is None:
             return forbidden(request, NO_MEMBERSHIP)
+        if actor.is_guest and not guests:
+            return forbidden(request, GUESTS_NOT_HERE)
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -91,10 +110,10 @@ def member_view(view: View) -> View:
 
 
 def members_of(actor: Actor) -> QuerySet[User]:
-    """Users of the actor's organisation, for owner and approver choices."""
-    return User.objects.filter(memberships__organisation=actor.organisation).order_by(
-        "name", "email"
-    )
+    """Users of the actor's organisation (guests aside), for owner and approver choices."""
+    return User.objects.filter(
+        memberships__organisation=actor.organisation, memberships__role__in=STAFF_ROLES
+    ).order_by("name", "email")
 
 
 def posted(request: HttpRequest) -> Any:

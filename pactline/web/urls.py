@@ -1,6 +1,6 @@
 """Every web page, each named: the permission test matrix is generated from these names."""
 
-from django.urls import path
+from django.urls import include, path
 
 from pactline.contracts import views as contracts
 from pactline.milestones import views as milestones
@@ -73,4 +73,5 @@ urlpatterns = [
     path("templates/<int:pk>/edit/", milestones.template_edit, name="template-edit"),
     path("templates/<int:pk>/duplicate/", milestones.template_duplicate, name="template-duplicate"),
     path("templates/<int:pk>/delete/", milestones.template_delete, name="template-delete"),
+    path("", include("pactline.review.urls")),  # key dates from the contract text
 ]

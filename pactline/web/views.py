@@ -29,10 +29,14 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    # A dashboard comes later; the contract list is the working page for now.
-    return redirect("contract-list")
+    """The home page is the dashboard (pactline.reports); the contracts are at /contracts/."""
+    actor = getattr(request, "actor", None)
+    if actor is not None and actor.is_guest:
+        return redirect("contract-list")  # a guest's portal is their contracts
+    from pactline.reports.views import dashboard_view
+
+    return dashboard_view(request)
 
 
 @login_required

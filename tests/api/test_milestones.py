@@ -59,6 +59,25 @@ MILESTONE_KEYS = {
     "created_at",
     "updated_at",
 }
+# Money: payments, retention and penalties (issue 6).
+MILESTONE_KEYS |= {
+    "invoiceable_on",
+    "invoiced_on",
+    "paid_on",
+    "retention_percent",
+    "retention_amount",
+    "retention_release_milestone_id",
+    "retention_invoiced_on",
+    "retention_paid_on",
+    "penalty_kind",
+    "penalty_rate",
+    "penalty_grace_days",
+    "penalty_working_days",
+    "penalty_cap_kind",
+    "penalty_cap",
+    "penalty_accrued",
+    "penalty_projected",
+}
 
 
 @pytest.fixture

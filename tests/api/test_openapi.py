@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.accounts.api_tables import PATHS as ACCESS_PATHS
 from tests.notifications.api_tables import PATHS as NOTIFICATION_PATHS
+from tests.reports.api_tables import PATHS as REPORT_PATHS
+from tests.review.helpers import PATHS as REVIEW_PATHS
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,9 @@ EXPECTED_PATHS = {
 
 
 EXPECTED_PATHS.update(NOTIFICATION_PATHS)  # reminders and notifications (issue 4)
+EXPECTED_PATHS.update(REPORT_PATHS)  # dashboard, analytics, cash flow, money (issue 6)
+EXPECTED_PATHS.update(REVIEW_PATHS)  # key dates from the contract text (issue 11)
+EXPECTED_PATHS.update(ACCESS_PATHS)  # access and collaboration (issue 5)
 
 
 @pytest.fixture

@@ -12,10 +12,13 @@ from pactline.contracts import services as contract_services
 from pactline.contracts.models import Contract
 from pactline.milestones import services as milestone_services
 from pactline.milestones.models import Milestone, MilestoneTemplate
+from tests.accounts.api_tables import WRITE_ROUTES as ACCESS_WRITES
 from tests.api.conftest import url
 from tests.conftest import World
 from tests.factories import ChecklistItemFactory, MilestoneFactory
 from tests.notifications.api_tables import WRITE_ROUTES as NOTIFICATION_WRITES
+from tests.reports.api_tables import WRITE_ROUTES as REPORT_WRITES
+from tests.review import helpers as review
 from tests.transfer import helpers as transfer
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +307,28 @@ WRITES: dict[str, tuple[str, str, Any, Any, str]] = {
         "admin",
     ),
     "import closure days": ("closure-import", "post", None, {"ics": transfer.ICS}, "admin"),
+    # key dates from the contract text (tests/review/helpers.py)
+    "read key dates from the contract text": (
+        "contract-extraction-create",
+        "post",
+        _contract,
+        {"text": review.CONTRACT_TEXT},
+        "manager",
+    ),
+    "accept a proposed date": (
+        "proposal-accept",
+        "post",
+        lambda o: {"proposal_id": review.quiet_proposal(o.contract)},
+        None,
+        "manager",
+    ),
+    "reject a proposed date": (
+        "proposal-reject",
+        "post",
+        lambda o: {"proposal_id": review.quiet_proposal(o.contract)},
+        {"reason": "not in this contract"},
+        "manager",
+    ),
 }
 
 
@@ -346,6 +371,8 @@ def test_every_write_route_is_in_the_matrix() -> None:
 
     covered = {url_name for url_name, *_ in WRITES.values()}
     covered |= NOTIFICATION_WRITES  # tests/notifications/test_api_permissions.py
+    covered |= ACCESS_WRITES  # tests/accounts/test_api_permissions.py
+    covered |= REPORT_WRITES  # tests/reports/test_permissions.py
     for url_name, path, method in api_operations():
         if method != "GET":
             assert url_name in covered, f"{method} {path} ({url_name}) has no permission test"

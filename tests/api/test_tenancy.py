@@ -15,9 +15,14 @@ from pactline.contracts import services as contract_services
 from pactline.contracts.models import Contract
 from pactline.milestones import services as milestone_services
 from pactline.milestones.models import ChecklistItem, Dependency, Milestone, MilestoneSeries
+from tests.accounts.api_tables import PERSONAL_ROUTES as ACCESS_PERSONAL_ROUTES
+from tests.accounts.api_tables import ROUTES as ACCESS_ROUTES
 from tests.api.conftest import ApiClient, url
 from tests.factories import ChecklistItemFactory, MilestoneFactory
 from tests.notifications.api_tables import ROUTES as NOTIFICATION_ROUTES
+from tests.reports.api_tables import COLLECTION_ROUTES as REPORT_COLLECTIONS
+from tests.reports.api_tables import OBJECT_ROUTES as REPORT_OBJECT_ROUTES
+from tests.review import helpers as review
 from tests.transfer import helpers as transfer
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +166,28 @@ OBJECT_ROUTES: dict[str, tuple[str, Any, Any]] = {
         lambda a: {"closure_id": transfer.closure_day(a.contract)},
         None,
     ),
+    # key dates from the contract text (tests/review/helpers.py)
+    "contract-extraction-create": (
+        "post",
+        lambda a: {"contract_id": a.contract},
+        {"text": "Dated as of May 8, 2014."},
+    ),
+    "contract-extraction-list": ("get", lambda a: {"contract_id": a.contract}, None),
+    "extraction-detail": (
+        "get",
+        lambda a: {"extraction_id": review.quiet_run(a.contract).pk},
+        None,
+    ),
+    "proposal-accept": (
+        "post",
+        lambda a: {"proposal_id": review.quiet_proposal(a.contract)},
+        {"value": "2014-05-08"},
+    ),
+    "proposal-reject": (
+        "post",
+        lambda a: {"proposal_id": review.quiet_proposal(a.contract)},
+        {"reason": "spying"},
+    ),
 }
 
 # Routes without an object in their path: what they show is scoped, tested elsewhere.
@@ -187,6 +214,11 @@ COLLECTION_ROUTES = {
 }
 
 
+# Reports and money (tests/reports/api_tables.py).
+OBJECT_ROUTES.update(REPORT_OBJECT_ROUTES)
+COLLECTION_ROUTES |= REPORT_COLLECTIONS
+
+
 def api_operations() -> list[tuple[str, str, str]]:
     api.urls  # noqa: B018 (binds nested routers, so `_routers` lists every one)
     return [
@@ -202,6 +234,8 @@ def test_every_api_route_is_covered_by_the_tenancy_table() -> None:
     for url_name, path, method in api_operations():
         if url_name in NOTIFICATION_ROUTES:
             continue  # tested in tests/notifications/test_api_permissions.py
+        if url_name in ACCESS_ROUTES or url_name in ACCESS_PERSONAL_ROUTES:
+            continue  # tested in tests/accounts/test_api_permissions.py
         if "{" in path:
             assert url_name in OBJECT_ROUTES, f"{method} {path} ({url_name}) has no 404 test"
             assert OBJECT_ROUTES[url_name][0] == method.lower()

@@ -162,6 +162,7 @@ def test_options_are_checked_and_named(api, sheet_rows):
         ({"mapping": '{"Ref": "nonsense"}'}, "mapping"),
         ({"mapping": "not json"}, "mapping"),
         ({"encoding": "klingon"}, "encoding"),
+        ({"encoding": "base64"}, "encoding"),
         ({"mapping_name": "Nothing saved"}, "mapping_name"),
         ({"colour": "blue"}, "colour"),
     ]

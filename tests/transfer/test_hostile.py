@@ -155,3 +155,10 @@ def test_the_problem_list_is_bounded(manager, settings):
     preview = plan_import(manager, csv_bytes(rows))
     assert len(preview.problems) == 5
     assert preview.problems_dropped == 15
+
+
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "idna", "punycode", "undefined", "zip"])
+def test_a_codec_that_is_not_a_file_encoding_is_refused(manager, encoding):
+    preview = plan_import(manager, csv_bytes([HEADER, GOOD]), ImportOptions(encoding=encoding))
+    [problem] = preview.problems
+    assert "is not a text encoding" in problem.reason

@@ -50,10 +50,11 @@ def test_every_page_needs_sign_in(world, contract):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_home_redirects_to_the_contract_list(login):
+def test_home_is_the_dashboard(login):
     response = login("viewer").get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("contract-list")
+    assert response.status_code == 200
+    assert "Dashboard" in response.content.decode()
+    assert reverse("home") == "/" and reverse("contract-list") == "/contracts/"
 
 
 def test_sign_out_is_a_post(login):

@@ -12,9 +12,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pactline.contracts.models import Contact
+from tests.accounts.web_tables import PAGES as ACCESS_PAGES
+from tests.accounts.web_tables import TOKEN_PAGES as ACCESS_TOKEN_PAGES
 from tests.conftest import World
 from tests.factories import ChecklistItemFactory, MilestoneFactory, PartyFactory
 from tests.notifications.api_tables import WEB as NOTIFICATION_PAGES
+from tests.review import helpers as review
 
 ROLES = ("viewer", "member", "manager", "admin", "owner")
 RANK = {role: i for i, role in enumerate(ROLES)}
@@ -78,6 +81,11 @@ MATRIX: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "closure-add": (("post",), "admin", None),
     "closure-remove": (("post",), "admin", None),
     "closure-import": (("post",), "admin", None),
+    # key dates from the contract text (pactline.review)
+    "contract-extract": (("get", "post"), "manager", "contract"),
+    "extraction-detail": (("get",), "manager", "extraction"),
+    "proposal-accept": (("post",), "manager", "proposal"),
+    "proposal-reject": (("post",), "manager", "proposal"),
 }
 
 # Covered elsewhere: the API by tests/api/test_roles.py and test_tenancy.py (their own
@@ -86,6 +94,28 @@ MATRIX: dict[str, tuple[tuple[str, ...], str, str | None]] = {
 ELSEWHERE_PREFIXES = ("api:",)
 ELSEWHERE = {"calendar-feed", "import-preview", "import-progress", "import-commit"}
 ELSEWHERE |= set(NOTIFICATION_PAGES)  # tests/notifications/test_web_permissions.py
+
+# Reports and money (pactline.reports). The POSTs of milestone-money, and the waiver and
+# subscription deletions, are in tests/reports/test_permissions.py.
+MATRIX.update(
+    {
+        "milestone-list": (("get",), "viewer", None),
+        "analytics": (("get",), "viewer", None),
+        "cash-flow": (("get",), "viewer", None),
+        "portfolio-timeline": (("get",), "viewer", None),
+        "calendar": (("get",), "viewer", None),
+        "contract-gantt": (("get",), "viewer", "contract"),
+        "contract-penalties": (("get", "post"), "manager", "contract"),
+        "contract-report": (("get",), "viewer", "contract"),
+        "milestone-money": (("get",), "viewer", "milestone"),
+        "portfolio-report": (("get",), "viewer", None),
+        "report-subscriptions": (("get", "post"), "viewer", None),
+    }
+)
+ELSEWHERE |= {"waiver-delete", "report-subscription-delete"}
+# Access and collaboration (comments, documents, people, tokens, audit): their own matrix with
+# the guest and restricted contracts, in tests/accounts/test_web_permissions.py.
+ELSEWHERE |= set(ACCESS_PAGES) | ACCESS_TOKEN_PAGES
 
 
 def all_url_names() -> list[str]:
@@ -127,6 +157,8 @@ def objects(world: World, contract) -> dict[str, int]:
         "party": party.pk,
         "contact": Contact.objects.create(party=party, name="Gina").pk,
         "template": create_template(world.actor("manager"), "Ours", "", []).pk,
+        "extraction": (run := review.quiet_run(contract.pk)).pk,
+        "proposal": review.proposal_of(run, "effective_date").pk,
     }
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -26,8 +27,14 @@ from pactline.milestones.models import (
 from pactline.milestones.queries import ORDERINGS
 from pactline.milestones.scheduling import Anchor, PeriodEnd, Roll, Unit
 from pactline.milestones.services.common import MAX_OFFSET
+from pactline.reports.money import CapKind, PenaltyKind
 
 MilestoneOrdering = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
+PenaltyKindIn = Literal[tuple(k.value for k in PenaltyKind)]  # type: ignore[valid-type]
+CapKindIn = Literal[tuple(c.value for c in CapKind)]  # type: ignore[valid-type]
+PenaltyRate = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+PenaltyCap = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=3)]
+PENALTY = "contract: the contract's terms; fixed or percent_* of the milestone or contract value"
 LagUnit = Literal["working_days", "calendar_days"]
 MAX_CHECKLIST = 200
 MAX_CHANGES = 10000
@@ -58,6 +65,14 @@ class MilestoneIn(InSchema):
     payment_amount: Money | None = None
     payment_share: Share | None = Field(None, description="percent of the contract value")
     shared_with_guests: bool = False
+    retention_percent: Share | None = Field(None, description="held back until a release")
+    retention_release_milestone_id: Id | None = Field(None, description="releases the retention")
+    penalty_kind: PenaltyKindIn = Field("none", description=PENALTY)
+    penalty_rate: PenaltyRate | None = Field(None, description="amount or percent per day late")
+    penalty_grace_days: int = Field(0, ge=0, le=3660)
+    penalty_working_days: bool = Field(False, description="count working days only")
+    penalty_cap_kind: CapKindIn = "none"
+    penalty_cap: PenaltyCap | None = None
     checklist: list[str] = Field(default_factory=list, max_length=MAX_CHECKLIST)
     reason: str = Field("", max_length=2000, description="required with due_override")
 
@@ -83,6 +98,14 @@ class MilestonePatch(InSchema):
     payment_amount: Money | None = None
     payment_share: Share | None = None
     shared_with_guests: bool = Field(None)
+    retention_percent: Share | None = None
+    retention_release_milestone_id: Id | None = None
+    penalty_kind: PenaltyKindIn = Field(None, description=PENALTY)
+    penalty_rate: PenaltyRate | None = None
+    penalty_grace_days: int = Field(None, ge=0, le=3660)
+    penalty_working_days: bool = Field(None)
+    penalty_cap_kind: CapKindIn = Field(None)
+    penalty_cap: PenaltyCap | None = None
     version: Version | None = None
     reason: str = Field("", max_length=2000, description=REASON)
 
@@ -118,6 +141,22 @@ class MilestoneOut(Schema):
     payment_amount: str | None
     payment_share: str | None
     currency: str
+    invoiceable_on: date | None
+    invoiced_on: date | None
+    paid_on: date | None
+    retention_percent: Decimal | None
+    retention_amount: Decimal | None
+    retention_release_milestone_id: int | None
+    retention_invoiced_on: date | None
+    retention_paid_on: date | None
+    penalty_kind: str
+    penalty_rate: Decimal | None
+    penalty_grace_days: int
+    penalty_working_days: bool
+    penalty_cap_kind: str
+    penalty_cap: Decimal | None
+    penalty_accrued: Decimal | None = Field(description="after waivers, as of the last refresh")
+    penalty_projected: Decimal | None
     position: int
     shared_with_guests: bool
     series_id: int | None = Field(description="the recurring obligation it is an occurrence of")

@@ -30,6 +30,15 @@ MILESTONE_FIELDS = (
     "payment_share",
     "shared_with_guests",
     "external_id",
+    # retention and penalty terms (pactline.reports.money)
+    "retention_percent",
+    "retention_release_milestone_id",
+    "penalty_kind",
+    "penalty_rate",
+    "penalty_grace_days",
+    "penalty_working_days",
+    "penalty_cap_kind",
+    "penalty_cap",
 )
 # Scheduling outputs that change when dates move; not part of the input.
 SCHEDULE_FIELDS = (

@@ -59,6 +59,7 @@ def _validate(actor: Actor, m: Milestone) -> None:
     if m.payment_share is not None and not Decimal(0) <= Decimal(m.payment_share) <= Decimal(100):
         errors.add("payment_share", "must be a percentage between 0 and 100")
     _check_people(actor, m, errors)
+    _check_money_terms(m, errors)
     if m.due_anchor in MILESTONE_ANCHORS:
         _check_anchor_milestone(m, errors)
     else:
@@ -69,14 +70,34 @@ def _validate(actor: Actor, m: Milestone) -> None:
 def _check_people(actor: Actor, m: Milestone, errors: Errors) -> None:
     wanted = [i for i in (m.owner_id, m.approver_id) if i is not None]
     members = set(
-        Membership.objects.filter(organisation=actor.organisation, user_id__in=wanted).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(organisation=actor.organisation, user_id__in=wanted)
+        .exclude(role="guest")  # a counterparty's guest neither owns nor approves
+        .values_list("user_id", flat=True)
     )
     for field in ("owner_id", "approver_id"):
         value = getattr(m, field)
         if value is not None and value not in members:
             errors.add(field, "is not a member of this organisation")
+
+
+def _check_money_terms(m: Milestone, errors: Errors) -> None:
+    """Retention and penalty terms; the retention is released by a milestone of this contract."""
+    from pactline.reports.money import check_retention, check_terms
+
+    check_terms(errors, m, contract_level=False)
+    check_retention(errors, m)
+    release = m.retention_release_milestone_id
+    if release is not None and "retention_release_milestone_id" not in errors:
+        same = Milestone.objects.filter(pk=release, contract_id=m.contract_id).exists()
+        if not same:
+            errors.add("retention_release_milestone_id", "must be a milestone of the same contract")
+
+
+def settle_retention(m: Milestone) -> None:
+    """The retention amount follows the payment amount and the retention percentage."""
+    from pactline.reports.money import retention_of
+
+    m.retention_amount = retention_of(m.payment_amount, m.retention_percent)
 
 
 def _check_anchor_milestone(m: Milestone, errors: Errors) -> None:
@@ -144,6 +165,7 @@ def create_milestone(
         m.due_override_reason = reason.strip()[:500]
     if m.payment_share is not None:
         m.payment_amount = payment_from_share(m.payment_share, contract)
+    settle_retention(m)
     state = schedule.load(contract)
     m.pk = 0  # solve the new row with the others before it exists
     state.milestones[0] = m
@@ -195,6 +217,7 @@ def update_milestone(
         m.due_override_reason = reason[:500] if m.due_override else ""
     if m.payment_share is not None and ("payment_share" in data or "payment_amount" in data):
         m.payment_amount = payment_from_share(m.payment_share, contract)
+    settle_retention(m)
     state.milestones[m.pk] = m
     results = schedule.solve_state(state)
     schedule.apply_result(m, results[m.pk])
@@ -316,8 +339,14 @@ def recompute_contract(actor: Actor, contract: Contract, reason: str) -> None:
     for m in Milestone.objects.filter(contract=contract, payment_share__isnull=False):
         amount = payment_from_share(m.payment_share, contract)
         if amount != m.payment_amount:
+            before = m.payment_amount
+            m.payment_amount = amount
+            settle_retention(m)
             Milestone.objects.filter(pk=m.pk).update(
-                payment_amount=amount, version=F("version") + 1, updated_at=timezone.now()
+                payment_amount=amount,
+                retention_amount=m.retention_amount,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
             )
             record(
                 actor,
@@ -325,5 +354,5 @@ def recompute_contract(actor: Actor, contract: Contract, reason: str) -> None:
                 m,
                 contract_id=contract.pk,
                 summary=f"Payment of {m.title} follows the contract value: {amount}",
-                changes={"payment_amount": {"before": m.payment_amount, "after": amount}},
+                changes={"payment_amount": {"before": before, "after": amount}},
             )

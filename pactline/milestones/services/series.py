@@ -80,9 +80,9 @@ def _check_people(series: MilestoneSeries, contract: Contract, errors: Errors) -
     """Owner and approver are members of the contract's organisation, as for milestones."""
     wanted = [i for i in (series.owner_id, series.approver_id) if i is not None]
     members = set(
-        Membership.objects.filter(
-            organisation_id=contract.organisation_id, user_id__in=wanted
-        ).values_list("user_id", flat=True)
+        Membership.objects.filter(organisation_id=contract.organisation_id, user_id__in=wanted)
+        .exclude(role="guest")
+        .values_list("user_id", flat=True)
     )
     for field in ("owner_id", "approver_id"):
         value = getattr(series, field)

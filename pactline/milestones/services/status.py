@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +56,8 @@ def check_transition(actor: Actor, m: Milestone, target: str) -> None:
             permissions.can_decide_acceptance(actor, m),
             "only the approver or a manager accepts or rejects",
         )
+    elif target == S.SUBMITTED:
+        require(permissions.can_submit_milestone(actor, m), "you may not submit this milestone")
     else:
         require(permissions.can_change_milestone(actor, m), "you may not change this milestone")
     if target == S.SUBMITTED and m.approver_id is None:
@@ -72,8 +76,12 @@ def transition(
     expected_version: int | None = None,
     note: str = "",
     completed_on: date | None = None,
+    deliverables: Sequence[Mapping[str, Any]] = (),
 ) -> Milestone:
-    """Move a milestone to another status; completing or reopening it moves what follows it."""
+    """Move a milestone to another status; completing or reopening it moves what follows it.
+
+    `deliverables` (documents handed in with a submission: id, title, version) are recorded
+    in the event, so the history shows what was submitted each time."""
     m = lock(milestone, expected_version)
     check_transition(actor, m, target)
     errors = Errors()
@@ -94,6 +102,7 @@ def transition(
             m.completed_on = completed_on or today
     else:
         m.completed_on = None
+    _stamp_invoiceable(m)
     bump(m)
     m.updated_at = timezone.now()
     state = schedule.load(m.contract)
@@ -104,6 +113,8 @@ def transition(
     changes = diff(before, snapshot(m))
     if note.strip():
         changes["note"] = {"before": None, "after": note.strip()}
+    if deliverables:
+        changes["deliverables"] = {"before": None, "after": [dict(d) for d in deliverables]}
     label = S(target).label.lower()
     summary = f"Milestone {m.title}: {S(previous).label.lower()} -> {label}"
     if note.strip():
@@ -111,3 +122,11 @@ def transition(
     record(actor, "status_changed", m, contract_id=m.contract_id, summary=summary, changes=changes)
     schedule.write(actor, schedule.moves(state, results, skip=[m.pk]), f"{m.title} {label}")
     return m
+
+
+def _stamp_invoiceable(m: Milestone) -> None:
+    """A payment becomes invoiceable when its milestone is accepted (or done); reopening takes
+    that back unless it was invoiced already."""
+    if m.payment_amount is None or m.invoiced_on is not None:
+        return
+    m.invoiceable_on = m.completed_on if m.status in COMPLETE_STATUSES else None

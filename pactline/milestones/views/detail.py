@@ -20,7 +20,7 @@ from pactline.milestones.models import Milestone, MilestoneStatus
 from pactline.milestones.scheduling import MILESTONE_ANCHORS
 from pactline.milestones.views.common import HISTORY_ON_PAGE, milestone_of
 from pactline.web.forms import submit
-from pactline.web.http import actor_of, member_view
+from pactline.web.http import actor_of, portal_view
 
 S = MilestoneStatus
 
@@ -127,18 +127,20 @@ def render_detail(
     return render(request, "milestones/milestone_detail.html", context, status=status)
 
 
-@member_view
+@portal_view
 def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_detail(request, milestone_of(actor_of(request), pk))
 
 
-@member_view
+@portal_view
 @require_POST
 def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     m = milestone_of(actor, pk)
     require(
-        permissions.can_change_milestone(actor, m) or permissions.can_decide_acceptance(actor, m),
+        permissions.can_change_milestone(actor, m)
+        or permissions.can_decide_acceptance(actor, m)
+        or permissions.can_submit_milestone(actor, m),
         "Only the owner, the approver or a manager changes this milestone's status.",
     )
     form = StatusForm(request.POST, auto_id="status_%s")

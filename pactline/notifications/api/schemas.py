@@ -125,7 +125,6 @@ class AttemptOut(Schema):
     ok: bool
     status_code: int | None
     error: str
-    manual: bool
 
 
 class DeliveryOut(Schema):

@@ -117,7 +117,6 @@ class DeliveryAttempt(models.Model):
     ok = models.BooleanField(default=False)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=1000, blank=True)
-    manual = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-pk"]

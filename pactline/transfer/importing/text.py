@@ -22,6 +22,7 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+NOT_FILES = frozenset({"idna", "punycode", "undefined"})  # text codecs, not file encodings
 NAMES = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (with BOM)",
@@ -29,6 +30,18 @@ NAMES = {
     "cp1252": "Windows-1252",
     "latin-1": "Latin-1 (ISO 8859-1)",
 }
+
+
+def text_encoding(name: str) -> str:
+    """The codec name of an encoding a text file can be in; ImportRefused for anything else
+    (unknown names, and codecs such as base64, rot13 or idna that are not file encodings)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ImportRefused(f"{name!r} is not an encoding (try utf-8, cp1252, latin-1)") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in NOT_FILES:
+        raise ImportRefused(f"{name!r} is not a text encoding (try utf-8, cp1252, latin-1)")
+    return info.name
 
 
 def detect_encoding(handle: IO[bytes], chosen: str | None) -> tuple[str, str | None]:
@@ -39,12 +52,7 @@ def detect_encoding(handle: IO[bytes], chosen: str | None) -> tuple[str, str | N
         if head.startswith(bom):
             return name, None
     if chosen:
-        try:
-            return codecs.lookup(chosen).name, None
-        except LookupError:
-            raise ImportRefused(
-                f"{chosen!r} is not an encoding (try utf-8, cp1252, latin-1)"
-            ) from None
+        return text_encoding(chosen), None
     decoder = codecs.getincrementaldecoder("utf-8")()
     valid_utf8 = True
     while chunk := handle.read(CHUNK):
@@ -110,7 +118,7 @@ def _records(reader: Iterator[list[str]], encoding: str) -> Iterator[tuple[int, 
             raise ImportRefused(
                 f'malformed CSV after row {row_no}: {exc} (is a quote " left open?)', row_no + 1
             ) from None
-        except UnicodeDecodeError:
+        except UnicodeError:  # decoding failed (any codec's flavour of it)
             raise ImportRefused(
                 f"the file is not valid {NAMES.get(encoding, encoding)} after row {row_no}; "
                 "choose its encoding (for example cp1252 or latin-1)",

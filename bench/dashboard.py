@@ -1,0 +1,279 @@
+"""Dashboard and analytics on a large portfolio: medians and SQL query counts.
+
+    .venv/bin/python bench/dashboard.py [--contracts 100000] [--per 10] [--runs 5]
+
+Works in a temporary data directory with its own SQLite database (or DATABASE_URL). Rows are
+bulk-inserted with raw executemany (not through the services; the generator is not what is
+measured): contracts spread over 2020-2029 in 3 currencies with 20 owners, 50 parties, 5 tags;
+each has `per` milestones, a share of them payments (some invoiced, some paid, some with
+retention), some with penalty terms, completed ones done on time or up to 60 days late.
+Then it times `dashboard()` and `analytics()` (after one warm-up run each) and prints the
+median, the slowest run and the number of SQL queries of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+KINDS = (
+    "initiation",
+    "design_approval",
+    "development_complete",
+    "user_acceptance",
+    "go_live",
+    "completion",
+    "payment",
+    "report",
+)
+TODAY = date(2026, 11, 2)
+
+
+def setup(data_dir: str) -> None:
+    os.environ.setdefault("PACTLINE_DATA_DIR", data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pactline.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate(contracts: int, per: int, seed: int = 7) -> object:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from pactline.accounts.models import Membership, Organisation, User
+    from pactline.accounts.permissions import Actor
+    from pactline.contracts.models import Party, Tag
+
+    rnd = random.Random(seed)
+    org = Organisation.objects.create(name="Bench", slug="bench", default_time_zone="UTC")
+    users = [User.objects.create_user(f"owner{i}@example.com", "x") for i in range(20)]
+    for u in users:
+        Membership.objects.create(user=u, organisation=org, role="manager")
+    parties = [Party.objects.create(organisation=org, name=f"Party {i}") for i in range(50)]
+    tags = [Tag.objects.create(organisation=org, name=f"tag{i}") for i in range(5)]
+    now = timezone.now()
+    c_rows, m_rows, cp_rows, ct_rows = [], [], [], []
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM contracts_contract")
+        c_id = cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM milestones_milestone")
+        m_id = cur.fetchone()[0]
+    for c in range(contracts):
+        c_id += 1
+        start = date(2020, 1, 1) + timedelta(days=rnd.randrange(0, 3400))
+        currency = ("EUR", "USD", "GBP")[c % 3]
+        owner = rnd.choice(users).pk
+        c_rows.append(
+            (
+                c_id,
+                org.pk,
+                f"B-{c:06d}",
+                f"Contract {c}",
+                "",
+                "",
+                owner,
+                "100000.00",
+                currency,
+                start,
+                start,
+                start + timedelta(days=400),
+                "UTC",
+                "",
+                "",
+                31,
+                "active" if start > date(2024, 1, 1) else "completed",
+                1,
+                now,
+                now,
+                "none",
+                0,
+                False,
+                "none",
+                False,
+                TODAY,
+            )
+        )
+        cp_rows.append((c_id, rnd.choice(parties).pk))
+        ct_rows.append((c_id, rnd.choice(tags).pk))
+        for p in range(per):
+            m_id += 1
+            due = start + timedelta(days=20 + 40 * p + rnd.randrange(0, 10))
+            done = due < TODAY - timedelta(days=rnd.randrange(0, 60))
+            status = "done" if done else rnd.choice(("planned", "in_progress", "planned"))
+            completed = due + timedelta(days=max(0, rnd.randrange(-10, 60))) if done else None
+            if completed and completed > TODAY:
+                completed = TODAY
+            pay = "10000.00" if p % 3 == 2 else None
+            invoiced = completed if pay and done and rnd.random() < 0.8 else None
+            paid = invoiced + timedelta(days=30) if invoiced and rnd.random() < 0.8 else None
+            if paid and paid > TODAY:
+                paid = None
+            forecast = due + timedelta(days=rnd.randrange(0, 20)) if not done else due
+            penalty = "fixed" if p % 10 == 9 else "none"
+            m_rows.append(
+                (
+                    m_id,
+                    org.pk,
+                    c_id,
+                    f"Milestone {p}",
+                    "",
+                    KINDS[p % len(KINDS)],
+                    "",
+                    rnd.choice(users).pk,
+                    "absolute",
+                    due,
+                    0,
+                    "calendar_days",
+                    "none",
+                    "none",
+                    due,
+                    "",
+                    due,
+                    "",
+                    False,
+                    due,
+                    forecast,
+                    status,
+                    completed,
+                    pay,
+                    p,
+                    False,
+                    False,
+                    1,
+                    now,
+                    now,
+                    completed if pay else None,
+                    invoiced,
+                    paid,
+                    "1000.00" if pay and p % 6 == 5 else None,
+                    penalty,
+                    "100.0000" if penalty == "fixed" else None,
+                    0,
+                    False,
+                    "none",
+                    None,
+                )
+            )
+        if len(m_rows) > 50_000 or c == contracts - 1:
+            _flush(c_rows, m_rows, cp_rows, ct_rows)
+            c_rows, m_rows, cp_rows, ct_rows = [], [], [], []
+    with transaction.atomic():
+        from pactline.reports.penalties import ensure_fresh
+
+        ensure_fresh(org, TODAY)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    membership = Membership.objects.select_related("organisation", "user").first()
+    return Actor.for_membership(membership)
+
+
+def _flush(c_rows: list, m_rows: list, cp_rows: list, ct_rows: list) -> None:
+    from django.db import connection, transaction
+
+    c_cols = (
+        "id, organisation_id, number, title, external_id, description, owner_id, value, "
+        "currency, signed_on, start_on, end_on, time_zone, calendar_country, "
+        "calendar_subdivision, workweek, status, version, created_at, updated_at, "
+        "penalty_kind, penalty_grace_days, penalty_working_days, penalty_cap_kind, "
+        "penalty_live, penalties_as_of"
+    )
+    m_cols = (
+        "id, organisation_id, contract_id, title, external_id, kind, description, owner_id, "
+        "due_anchor, due_fixed, due_offset, due_unit, due_period_end, due_roll, "
+        "computed_due_date, due_override_reason, due_date, due_date_trace, due_provisional, "
+        "baseline_due_date, forecast_date, status, completed_on, payment_amount, position, "
+        "shared_with_guests, detached, version, created_at, updated_at, invoiceable_on, "
+        "invoiced_on, paid_on, retention_amount, penalty_kind, penalty_rate, "
+        "penalty_grace_days, penalty_working_days, penalty_cap_kind, penalty_cap"
+    )
+    with transaction.atomic(), connection.cursor() as cur:
+        extra = ", restricted" if _has_column("contracts_contract", "restricted") else ""
+        if extra:
+            c_rows = [(*r, False) for r in c_rows]
+        marks = ", ".join(["%s"] * (len(c_rows[0]) if c_rows else 1))
+        cur.executemany(
+            f"INSERT INTO contracts_contract ({c_cols}{extra}) VALUES ({marks})", c_rows
+        )
+        marks = ", ".join(["%s"] * len(m_rows[0]))
+        cur.executemany(f"INSERT INTO milestones_milestone ({m_cols}) VALUES ({marks})", m_rows)
+        cur.executemany(
+            "INSERT INTO contracts_contract_parties (contract_id, party_id) VALUES (%s, %s)",
+            cp_rows,
+        )
+        cur.executemany(
+            "INSERT INTO contracts_contract_tags (contract_id, tag_id) VALUES (%s, %s)", ct_rows
+        )
+
+
+def _has_column(table: str, column: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        names = [c.name for c in connection.introspection.get_table_description(cur, table)]
+    return column in names
+
+
+def measure(label: str, run: object, runs: int) -> tuple[float, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run()  # type: ignore[operator]
+    times = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            run()  # type: ignore[operator]
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx.captured_queries)
+    median, worst = statistics.median(times), max(times)
+    print(f"{label:<28} median {median:8.1f} ms   slowest {worst:8.1f} ms   {queries} queries")
+    return median, worst, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=100_000)
+    parser.add_argument("--per", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        setup(data_dir)
+        import time_machine
+
+        from pactline.reports.queries import PortfolioFilter, analytics, cash_flow, dashboard
+
+        started = time.perf_counter()
+        actor = generate(args.contracts, args.per)
+        print(
+            f"generated {args.contracts:,} contracts, {args.contracts * args.per:,} milestones "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+        with time_machine.travel(TODAY, tick=False):
+            f = PortfolioFilter()
+            measure("dashboard", lambda: dashboard(actor, f), args.runs)  # type: ignore[arg-type]
+            measure(
+                "dashboard (one party)",
+                lambda: dashboard(actor, PortfolioFilter(party_id=1)),
+                args.runs,
+            )  # type: ignore[arg-type]
+            measure("analytics (365 days)", lambda: analytics(actor, f), args.runs)  # type: ignore[arg-type]
+            measure("cash flow (by month)", lambda: cash_flow(actor, f), args.runs)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()

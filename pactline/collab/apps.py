@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CollabConfig(AppConfig):
+    name = "pactline.collab"
+    label = "collab"
+    verbose_name = "Collaboration"

@@ -1,0 +1,276 @@
+"""The dashboard: health counts, overdue ageing, upcoming and own milestones, workload,
+payments and penalty exposure, each figure with the link to the list behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.urls import reverse
+
+from pactline.accounts.models import User
+from pactline.accounts.permissions import Actor
+from pactline.milestones.health import due_soon_limit
+from pactline.milestones.models import COMPLETE_STATUSES, Dependency, Milestone
+from pactline.milestones.queries import portfolio_today
+from pactline.reports import penalties
+from pactline.reports.queries.filters import (
+    OPEN,
+    PortfolioFilter,
+    link,
+    net_amount,
+    scoped_contracts,
+    scoped_milestones,
+)
+
+LIST_SIZE = 10
+WORKLOAD_SIZE = 15
+COMPLETE = sorted(s.value for s in COMPLETE_STATUSES)
+AGEING = (("1-7", 1, 7), ("8-30", 8, 30), ("31-90", 31, 90), ("90+", 91, None))
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int | Decimal
+    href: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "value": self.value, "href": self.href}
+
+
+@dataclass
+class Dashboard:
+    today: date
+    filter: PortfolioFilter
+    health: list[Figure]
+    ageing: list[Figure]
+    upcoming: list[Milestone]
+    mine: list[Milestone]
+    workload: list[dict[str, Any]]
+    payments: dict[str, list[Figure]] = field(default_factory=dict)
+    penalties: dict[str, list[Figure]] = field(default_factory=dict)
+
+
+def at_risk_q(actor: Actor, today: date) -> Q:
+    """health "at risk" less its date conditions: the forecast is late, or an open milestone
+    it follows (link or rule anchor) is overdue. The late set is a subquery evaluated once,
+    not per row (the same meaning as milestones.health.predecessor_late_q; tests compare)."""
+    late = Milestone.objects.filter(
+        organisation=actor.organisation, status__in=OPEN, due_date__lt=today
+    ).values("pk")
+    via_links = Dependency.objects.filter(predecessor_id__in=late).values("successor_id")
+    via_anchor = Milestone.objects.filter(
+        anchor_milestone_id__in=late, due_anchor__in=["milestone", "milestone_done"]
+    ).values("pk")
+    return (
+        Q(forecast_date__gt=F("due_date"), forecast_date__isnull=False)
+        | Q(pk__in=via_links)
+        | Q(pk__in=via_anchor)
+    )
+
+
+def _open_counts(actor: Actor, qs: QuerySet[Milestone], today: date) -> dict[str, int]:
+    risk = at_risk_q(actor, today)
+    soon = due_soon_limit(today)
+    upcoming = Q(due_date__gte=today)
+    counts = {
+        "overdue": Q(due_date__lt=today),
+        "at_risk": upcoming & risk,
+        "due_soon": upcoming & Q(due_date__lte=soon) & ~risk,
+        "on_track": Q(due_date__gt=soon) & ~risk,
+        "unscheduled": Q(due_date__isnull=True),
+        "due_7": upcoming & Q(due_date__lte=today + timedelta(days=7)),
+        "due_30": upcoming & Q(due_date__lte=today + timedelta(days=30)),
+    }
+    for key, low, high in AGEING:
+        q = Q(due_date__lte=today - timedelta(days=low))
+        if high is not None:
+            q &= Q(due_date__gte=today - timedelta(days=high))
+        counts[f"age_{key}"] = q
+    aggregates = {k: Count("pk", filter=q) for k, q in counts.items()}
+    return qs.filter(status__in=OPEN).aggregate(**aggregates)
+
+
+def _health(counts: dict[str, int], done: int, today: date, query: dict[str, Any]) -> list[Figure]:
+    path = reverse("milestone-list")
+    week, month = today + timedelta(days=7), today + timedelta(days=30)
+    upcoming = ["at_risk", "due_soon", "on_track"]
+    return [
+        Figure("overdue", "Overdue", counts["overdue"], link(path, health="overdue", **query)),
+        Figure(
+            "due_7",
+            "Due in 7 days",
+            counts["due_7"],
+            link(path, health=upcoming, due_after=today, due_before=week, **query),
+        ),
+        Figure(
+            "due_30",
+            "Due in 30 days",
+            counts["due_30"],
+            link(path, health=upcoming, due_after=today, due_before=month, **query),
+        ),
+        Figure("at_risk", "At risk", counts["at_risk"], link(path, health="at_risk", **query)),
+        Figure("due_soon", "Due soon", counts["due_soon"], link(path, health="due_soon", **query)),
+        Figure("on_track", "On track", counts["on_track"], link(path, health="on_track", **query)),
+        Figure(
+            "unscheduled",
+            "Not scheduled",
+            counts["unscheduled"],
+            link(path, health="unscheduled", **query),
+        ),
+        Figure("done", "Done", done, link(path, health=["done_on_time", "done_late"], **query)),
+    ]
+
+
+def _ageing(counts: dict[str, int], today: date, query: dict[str, Any]) -> list[Figure]:
+    path = reverse("milestone-list")
+    out = []
+    for key, low, high in AGEING:
+        before = today - timedelta(days=low)
+        after = today - timedelta(days=high) if high is not None else None
+        href = link(path, health="overdue", due_after=after, due_before=before, **query)
+        out.append(Figure(f"age_{key}", f"{key} days", counts[f"age_{key}"], href))
+    return out
+
+
+def _workload(qs: QuerySet[Milestone], today: date, query: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = list(
+        qs.filter(status__in=OPEN)
+        .values("owner_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            due_7=Count(
+                "pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(days=7))
+            ),
+        )
+        .order_by("-open", "owner_id")[:WORKLOAD_SIZE]
+    )
+    users = {
+        u.pk: u for u in User.objects.filter(pk__in=[r["owner_id"] for r in rows if r["owner_id"]])
+    }
+    path = reverse("milestone-list")
+    base = {k: v for k, v in query.items() if k != "owner"}
+    open_health = ["overdue", "at_risk", "due_soon", "on_track", "unscheduled"]
+    for row in rows:
+        owner = users.get(row["owner_id"])
+        row["name"] = (owner.display_name if owner else "") or (
+            owner.email if owner else "No owner"
+        )
+        who = row["owner_id"] if row["owner_id"] is not None else "none"
+        row["href"] = link(path, owner=who, health=open_health, **base)
+        row["overdue_href"] = link(path, owner=who, health="overdue", **base)
+    return rows
+
+
+def _payments(
+    qs: QuerySet[Milestone], today: date, query: dict[str, Any]
+) -> dict[str, list[Figure]]:
+    path = reverse("milestone-list")
+    net = net_amount()
+    month = today + timedelta(days=30)
+    outstanding = (
+        qs.filter(payment_amount__isnull=False, paid_on__isnull=True)
+        .exclude(status="cancelled")
+        .values("contract__currency")
+        .annotate(
+            overdue=Sum(net, filter=Q(due_date__lt=today)),
+            due_30=Sum(net, filter=Q(due_date__gte=today, due_date__lte=month)),
+            invoiceable=Sum(net, filter=Q(invoiceable_on__isnull=False, invoiced_on__isnull=True)),
+            invoiced=Sum(net, filter=Q(invoiced_on__isnull=False)),
+        )
+    )
+    received = (
+        qs.filter(
+            paid_on__isnull=False, paid_on__gte=today - timedelta(days=30), paid_on__lte=today
+        )
+        .values("contract__currency")
+        .annotate(received=Sum(net))
+    )
+    held = (
+        qs.filter(retention_amount__isnull=False, retention_paid_on__isnull=True)
+        .exclude(status="cancelled")
+        .values("contract__currency")
+        .annotate(retention=Sum("retention_amount"))
+    )
+    sums: dict[str, dict[str, Decimal]] = {}
+    for rows in (outstanding, received, held):
+        for row in rows:
+            bucket = sums.setdefault(row.pop("contract__currency"), {})
+            bucket.update({k: v for k, v in row.items() if v is not None})
+    labels = (
+        ("overdue", "Overdue"),
+        ("due_30", "Due in 30 days"),
+        ("invoiceable", "To invoice"),
+        ("invoiced", "Invoiced, unpaid"),
+        ("received", "Received in 30 days"),
+        ("retention", "Retention held"),
+    )
+    out = {}
+    for currency in sorted(sums):
+        out[currency] = [
+            Figure(
+                key,
+                label,
+                sums[currency].get(key, Decimal("0.00")),
+                link(path, payment=key, currency=currency, **query),
+            )
+            for key, label in labels
+        ]
+    return out
+
+
+def _penalties(actor: Actor, f: PortfolioFilter, query: dict[str, Any]) -> dict[str, list[Figure]]:
+    penalties.ensure_fresh(actor.organisation)
+    rows = (
+        scoped_contracts(actor, f)
+        .filter(penalty_accrued__isnull=False)
+        .values("currency")
+        .annotate(accrued=Sum("penalty_accrued"), projected=Sum("penalty_projected"))
+        .order_by("currency")
+    )
+    path = reverse("milestone-list")
+    return {
+        row["currency"]: [
+            Figure(
+                "accrued",
+                "Accrued to date",
+                row["accrued"] or Decimal("0.00"),
+                link(path, penalty="accrued", currency=row["currency"], **query),
+            ),
+            Figure(
+                "projected",
+                "Projected",
+                row["projected"] or Decimal("0.00"),
+                link(path, penalty="projected", currency=row["currency"], **query),
+            ),
+        ]
+        for row in rows
+    }
+
+
+def dashboard(actor: Actor, f: PortfolioFilter) -> Dashboard:
+    today = portfolio_today(actor)
+    qs = scoped_milestones(actor, f)
+    query = f.query()
+    counts = _open_counts(actor, qs, today)
+    done = qs.filter(status__in=COMPLETE).count()
+    related = ("contract", "owner")
+    upcoming = qs.filter(status__in=OPEN, due_date__gte=today).select_related(*related)
+    mine = qs.filter(status__in=OPEN, owner_id=actor.user_id, due_date__isnull=False)
+    return Dashboard(
+        today=today,
+        filter=f,
+        health=_health(counts, done, today, query),
+        ageing=_ageing(counts, today, query),
+        upcoming=list(upcoming.order_by("due_date", "pk")[:LIST_SIZE]),
+        mine=list(mine.select_related(*related).order_by("due_date", "pk")[:LIST_SIZE]),
+        workload=_workload(qs, today, query),
+        payments=_payments(qs, today, query),
+        penalties=_penalties(actor, f, query),
+    )
