@@ -211,12 +211,16 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 def cmd_audit_verify(args: argparse.Namespace) -> None:
     from pactline.accounts.models import Organisation
-    from pactline.activity.services import verify_chain
+    from pactline.activity.services import verify_chain, verify_head
 
     broken = 0
     for org in Organisation.objects.order_by("pk"):
         bad = verify_chain(org)
-        if bad is None:
+        tail = verify_head(org) if bad is None else None
+        if tail is not None:
+            broken += 1
+            print(f"{org.name}: BROKEN: {tail}")
+        elif bad is None:
             print(f"{org.name}: chain intact ({org.audit_seq} events)")
         else:
             broken += 1

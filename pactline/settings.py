@@ -195,8 +195,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # One handler, so the worker does not print every line twice.
-        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One handler, so the worker does not print every line twice; every task run (one per
+        # few seconds) only at HUEY_LOG_LEVEL=INFO, the consumer's start and errors always.
+        "huey": {
+            "handlers": ["console"],
+            "level": os.environ.get("HUEY_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "huey.consumer": {"level": "INFO"},
+        "huey.consumer.Scheduler": {"level": os.environ.get("HUEY_LOG_LEVEL", "WARNING")},
     },
 }
 

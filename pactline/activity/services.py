@@ -106,3 +106,17 @@ def verify_chain(organisation: Organisation) -> Event | None:
             return event
         prev = event.hash
     return None
+
+
+def verify_head(organisation: Organisation) -> str | None:
+    """What is wrong with the end of the chain: events deleted from its end leave the links
+    intact, but no longer reach the head recorded on the organisation."""
+    organisation.refresh_from_db(fields=["audit_seq", "audit_head"])
+    last = Event.objects.filter(organisation=organisation).order_by("-seq").first()
+    seq, head = (last.seq, last.hash) if last else (0, "")
+    if (seq, head) != (organisation.audit_seq, organisation.audit_head):
+        return (
+            f"the chain ends at event #{seq} but the organisation records #"
+            f"{organisation.audit_seq}: events were removed from its end"
+        )
+    return None

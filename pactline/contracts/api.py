@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -41,6 +42,7 @@ from pactline.contracts.queries import (
     health_label,
 )
 from pactline.milestones.health import Health
+from pactline.reports.money import MAX_GRACE_DAYS, CapKind, PenaltyKind
 
 parties = Router(tags=["parties"])
 contracts = Router(tags=["contracts"])
@@ -50,6 +52,18 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 ContractHealth = Literal[(*(h.value for h in Health), NO_MILESTONES)]  # type: ignore[valid-type]
 ContractSort = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+# Contract-level terms apply to the milestones whose penalty_kind is "contract".
+ContractPenaltyKind = Literal[  # type: ignore[valid-type]
+    tuple(k.value for k in PenaltyKind if k != PenaltyKind.CONTRACT)
+]
+CapKindIn = Literal[tuple(c.value for c in CapKind)]  # type: ignore[valid-type]
+PenaltyRate = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+PenaltyCap = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=3)]
+PENALTY = (
+    "terms for milestones whose penalty_kind is contract: fixed amount, or percent of the "
+    "milestone's payment or of the contract value, per day late"
+)
+PENALTY_CAP = "amount, or percent of a milestone or of the contract value (bounds the total)"
 
 
 # --- parties ----------------------------------------------------------------------------------
@@ -281,6 +295,12 @@ class ContractIn(InSchema):
     restricted: bool = Field(
         False, description="only named people (and admins and owners) see it; you are named"
     )
+    penalty_kind: ContractPenaltyKind = Field("none", description=PENALTY)
+    penalty_rate: PenaltyRate | None = Field(None, description="amount or percent per day late")
+    penalty_grace_days: int = Field(0, ge=0, le=MAX_GRACE_DAYS)
+    penalty_working_days: bool = Field(False, description="count working days only")
+    penalty_cap_kind: CapKindIn = Field("none", description=PENALTY_CAP)
+    penalty_cap: PenaltyCap | None = None
 
 
 class ContractPatch(InSchema):
@@ -304,6 +324,12 @@ class ContractPatch(InSchema):
     status: ContractStatus = Field(None)
     tags: list[str] = Field(None, max_length=100)
     restricted: bool = Field(None, description="only named people (and admins) see it")
+    penalty_kind: ContractPenaltyKind = Field(None, description=PENALTY)
+    penalty_rate: PenaltyRate | None = None
+    penalty_grace_days: int = Field(None, ge=0, le=MAX_GRACE_DAYS)
+    penalty_working_days: bool = Field(None)
+    penalty_cap_kind: CapKindIn = Field(None, description=PENALTY_CAP)
+    penalty_cap: PenaltyCap | None = None
     version: Version | None = None
 
 
@@ -342,6 +368,17 @@ class ContractOut(Schema):
     restricted: bool = Field(description="only named people (and admins and owners) see it")
     health: str = Field(description="the worst health of its milestones; none without any")
     next_due_milestone: NextDueOut | None
+    penalty_kind: str = Field(description=PENALTY)
+    penalty_rate: Decimal | None
+    penalty_grace_days: int
+    penalty_working_days: bool
+    penalty_cap_kind: str
+    penalty_cap: Decimal | None
+    penalty_accrued: Decimal | None = Field(
+        description="the capped total of its milestones, after waivers, as of penalties_as_of"
+    )
+    penalty_projected: Decimal | None = Field(description="at the forecast dates, capped")
+    penalties_as_of: date | None = Field(description="when the totals were computed")
     version: int
     created_at: datetime
     updated_at: datetime

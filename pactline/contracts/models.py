@@ -147,6 +147,17 @@ class Contract(models.Model):
             models.Index(fields=["organisation", "status"], name="contract_org_status"),
             models.Index(fields=["organisation", "owner"], name="contract_org_owner"),
             models.Index(fields=["organisation", "penalties_as_of"], name="contract_org_penalties"),
+            # Reports: penalties to compute again (stale: NULL, or live and older than today),
+            # and the few restricted contracts someone may not see (reports.queries.filters).
+            models.Index(
+                fields=["organisation", "penalty_live", "penalties_as_of"],
+                name="contract_penalty_live",
+            ),
+            models.Index(
+                fields=["organisation"],
+                name="contract_restricted",
+                condition=models.Q(restricted=True),
+            ),
             models.Index(
                 fields=["organisation", "currency", "penalty_accrued", "penalty_projected"],
                 name="contract_penalty_totals",

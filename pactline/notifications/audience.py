@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from pactline.accounts.models import Membership, Organisation, Role
 from pactline.activity.models import Event
-from pactline.contracts.models import Contract
+from pactline.contracts.models import Contract, ContractMember
 from pactline.milestones.models import Milestone
 from pactline.notifications import messages, outgoing
 from pactline.notifications.models import Delivery, Topic, Watch
@@ -53,6 +53,8 @@ class Audience:
     contract_watchers: dict[int, set[int]]
     milestone_watchers: dict[int, set[int]]
     prefs: Preferences
+    # Restricted contracts -> the people named on them (admins and owners see them anyway).
+    named: dict[int, set[int]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -76,7 +78,22 @@ class Audience:
             contract_id__in=contract_ids
         ).values_list("contract_id", "milestone_id", "user_id"):
             (by_milestone[milestone_id] if milestone_id else by_contract[contract_id]).add(user_id)
-        return cls(organisation, roles, by_contract, by_milestone, Preferences.load(roles))
+        named: dict[int, set[int]] = {pk: set() for pk, c in contracts.items() if c.restricted}
+        for contract_id, user_id in ContractMember.objects.filter(
+            contract_id__in=list(named)
+        ).values_list("contract_id", "user_id"):
+            named[contract_id].add(user_id)
+        prefs = Preferences.load(roles)
+        return cls(organisation, roles, by_contract, by_milestone, prefs, named)
+
+    def sees(self, contract: Contract | None, user_id: int) -> bool:
+        """Nobody hears about a restricted contract they may not see (access, issue 5)."""
+        if contract is None or contract.pk not in self.named:
+            return True
+        return (
+            self.roles.get(user_id) in (Role.ADMIN, Role.OWNER)
+            or user_id in self.named[contract.pk]
+        )
 
     def _who(
         self, event: Event, contract: Contract | None, milestone: Milestone | None
@@ -95,6 +112,10 @@ class Audience:
             for user_id, role in self.roles.items():
                 if role in (Role.ADMIN, Role.OWNER):
                     add(user_id, Topic.ADMIN, event.summary)
+            return found
+        if verb == "mentioned":  # a comment names them (access and collaboration, issue 5)
+            for user_id in _after(event, "mentioned_ids") or []:
+                add(user_id, Topic.ASSIGNMENT, f"{event.actor_label} mentioned you on {label}")
             return found
         if verb not in ACTIVITY_VERBS:
             return found
@@ -122,6 +143,8 @@ class Audience:
         url = _url(event, contract, milestone)
         for user_id, (topic, title) in sorted(self._who(event, contract, milestone).items()):
             if user_id == event.actor_id or user_id not in self.roles:
+                continue
+            if not self.sees(contract, user_id):
                 continue
             fields = {
                 "organisation": self.organisation,

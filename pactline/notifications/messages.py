@@ -136,14 +136,26 @@ def reminder_title(
     return f"{subject} is due {when}"
 
 
+def _said_on(rule: str, occurrence: date, today: date | None) -> date:
+    """Lateness is told as of the day it is sent (an escalation may go out late)."""
+    late_rule = rule in ("overdue", "snoozed") or rule.startswith("escalate:")
+    return today if today and late_rule and today > occurrence else occurrence
+
+
 def milestone_reminder(
-    m: Milestone, rule: str, occurrence: date, topic: str, business: bool
+    m: Milestone,
+    rule: str,
+    occurrence: date,
+    topic: str,
+    business: bool,
+    today: date | None = None,
 ) -> dict[str, Any]:
     assert m.due_date is not None
     what = m.title
     if m.payment_amount is not None:
-        what = f"Payment {m.payment_amount} {m.contract.currency} for {m.title}"
-    title = reminder_title("due", rule, what, m.due_date, occurrence, business)
+        what = f"Payment {m.payment_amount:,.2f} {m.contract.currency} for {m.title}"
+    said = _said_on(rule, occurrence, today)
+    title = reminder_title("due", rule, what, m.due_date, said, business)
     facts = milestone_facts(m)
     owner = facts["owner"]["name"] if facts["owner"] else "nobody"
     text = (

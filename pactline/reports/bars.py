@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from pactline.reports.charts import FONT, GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR
+from pactline.reports.charts import FONT, GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, chart_role
 
 PALETTE = ("#1849a9", "#067647", "#dc6803", "#d92d20", "#6941c6", "#475467")
 
@@ -31,10 +31,11 @@ def _number(value: float | int | Decimal) -> str:
     return f"{Decimal(value):,.2f}"
 
 
-def _open(width: int, height: int, summary: str, css: str) -> list[str]:
+def _open(width: int, height: int, summary: str, css: str, linked: bool = False) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(summary)}" '
+        f'width="{width}" height="{height}" role="{chart_role(linked)}" '
+        f'aria-label="{escape(summary)}" '
         f'font-family="{FONT}" class="{css}">',
         f"<title>{escape(summary)}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
@@ -51,7 +52,8 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 480, label_width: in
     height = top * 2 + max(len(bars), 1) * row
     most = max((float(b.value) for b in bars), default=0.0) or 1.0
     span = width - label_width - 90
-    parts = _open(width, height, f"{title}: {len(bars)} bars", "bar-chart")
+    linked = any(b.href for b in bars)
+    parts = _open(width, height, f"{title}: {len(bars)} bars", "bar-chart", linked)
     for index, bar in enumerate(bars):
         y = top + index * row
         length = max(float(bar.value) / most * span, 0 if not bar.value else 2)

@@ -49,6 +49,12 @@ PAD_BOTTOM = 12
 MAX_LABEL_CHARS = 30
 
 
+def chart_role(linked: bool) -> str:
+    """role="img" hides what is inside, so a chart whose marks are links is a labelled group
+    instead (an image may not hold interactive content: axe "nested-interactive")."""
+    return "group" if linked else "img"
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     """One row: a milestone's due date, its baseline, and its health (a Health value)."""
@@ -230,8 +236,8 @@ def timeline_svg(
     summary += f"; today is {today.isoformat()}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(summary)}" '
-        f'font-family="{FONT}" class="timeline-chart">',
+        f'width="{width}" height="{height}" role="{chart_role(any(i.href for i in items))}" '
+        f'aria-label="{escape(summary)}" font-family="{FONT}" class="timeline-chart">',
         f"<title>{escape(summary)}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
         *_axis(scale, height),

@@ -21,6 +21,7 @@ from pactline.reports.charts import (
     MUTED_COLOUR,
     TEXT_COLOUR,
     TODAY_COLOUR,
+    chart_role,
 )
 
 ZOOMS = {"week": 24.0, "month": 6.0, "quarter": 2.0}
@@ -106,10 +107,12 @@ def gantt_svg(
         return LABEL_W + (day - first).days * per_day
 
     rows = sum(len(g.rows) for g in groups)
+    linked = any(g.href or any(r.href for r in g.rows) for g in groups)
     summary = f"{title}: {rows} milestones in {len(groups)} groups; today is {today.isoformat()}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(summary)}" font-family="{FONT}" '
+        f'height="{height}" role="{chart_role(linked)}" aria-label="{escape(summary)}" '
+        f'font-family="{FONT}" '
         f'class="gantt-chart"><title>{escape(summary)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{MUTED_COLOUR}"/>'

@@ -121,5 +121,6 @@ def test_guest_api_is_an_allow_list(world: World, shared: Milestone, internal) -
     assert [m["id"] for m in client.get(url("milestone-list")).json()["items"]] == [shared.pk]
     assert client.get(url("milestone-detail", milestone_id=internal.pk)).status_code == 404
     assert client.get(url("template-list")).status_code == 403
-    response = client.post(url("milestone-transition", milestone_id=shared.pk), {"status": "submitted"})
+    target = url("milestone-transition", milestone_id=shared.pk)
+    response = client.post(target, {"status": "submitted"})
     assert response.status_code == 200, response.json()

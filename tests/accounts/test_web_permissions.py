@@ -21,7 +21,6 @@ from tests.accounts.web_tables import GUEST_PAGES, PAGES
 from tests.conftest import World
 from tests.factories import MilestoneFactory
 from tests.web import test_permission_matrix as main
-from tests.web.test_permission_matrix import objects  # noqa: F401 - the main matrix's fixture
 
 ROLES = ("viewer", "member", "manager", "admin", "owner")
 RANK = {role: i for i, role in enumerate(ROLES)}
@@ -76,10 +75,10 @@ def access_objects(world: World, contract: Contract) -> dict[str, Any]:
     }
 
 
-def page_url(name: str, kind: str | None, objects: dict[str, Any]) -> str:
+def page_url(name: str, kind: str | None, things: dict[str, Any]) -> str:
     if kind is None:
         return reverse(name)
-    value = objects[kind]
+    value = things[kind]
     return reverse(name, args=list(value) if isinstance(value, tuple) else [value])
 
 
@@ -132,13 +131,11 @@ def test_post_only_pages_refuse_get(name: str, world: World, access_objects) -> 
 
 # --- the guest's column of the main matrix ----------------------------------------------------
 
-MAIN_CASES = [
-    (name, method) for name, (methods, _, _) in main.MATRIX.items() for method in methods
-]
+MAIN_CASES = [(name, method) for name, (methods, _, _) in main.MATRIX.items() for method in methods]
 
 
 @pytest.fixture
-def guest_objects(world: World, objects: dict[str, int]) -> dict[str, int]:  # noqa: F811
+def guest_objects(world: World, objects: dict[str, int]) -> dict[str, int]:
     """The main matrix's objects, with the contract a vendor contract of the guest's party and
     the member's milestone shared with guests."""
     Contract.objects.get(pk=objects["contract"]).parties.add(world.guest_party)
@@ -173,7 +170,7 @@ RESTRICTED_CASES = [
 
 @pytest.mark.parametrize(("name", "method", "role"), RESTRICTED_CASES)
 def test_restricted_contract_pages_are_404_unless_named(
-    name: str, method: str, role: str, world: World, objects: dict[str, int]  # noqa: F811
+    name: str, method: str, role: str, world: World, objects: dict[str, int]
 ) -> None:
     """Nobody is named on the contract: below admin, every page about it does not exist."""
     Contract.objects.filter(pk=objects["contract"]).update(restricted=True)

@@ -18,6 +18,18 @@ from tests.factories import ContractFactory, MilestoneFactory, PartyFactory
 pytestmark = pytest.mark.django_db
 
 CONTRACT_KEYS = {
+    "notice_period_days",  # reminders of the notice deadline (issue 4)
+    "notice_deadline",
+    "restricted",  # restricted contracts (access)
+    "penalty_kind",  # contract-level penalty terms and exposure (issue 6)
+    "penalty_rate",
+    "penalty_grace_days",
+    "penalty_working_days",
+    "penalty_cap_kind",
+    "penalty_cap",
+    "penalty_accrued",
+    "penalty_projected",
+    "penalties_as_of",
     "id",
     "number",
     "title",

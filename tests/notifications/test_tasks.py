@@ -27,9 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def immediate():
+    from huey.storage import MemoryStorage
+
     HUEY.immediate = True
     yield HUEY
-    HUEY.immediate = False
+    HUEY.immediate = False  # this makes a new SQLite storage: back to memory, as in conftest
+    HUEY.storage = MemoryStorage(HUEY.name)
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from pactline.accounts.permissions import Actor
 from pactline.activity.services import record_many
 from pactline.contracts.models import Contract
 from pactline.milestones.models import Milestone
+from pactline.milestones.services import contract_today
 from pactline.notifications import messages, outgoing
 from pactline.notifications.models import Delivery, Reminder, Topic
 from pactline.notifications.reminders import schedule, targets
@@ -187,8 +188,9 @@ def _event(due: Due, send: Send) -> dict[str, object]:
 def _payload(due: Due, send: Send, topic: str) -> dict[str, object]:
     subject, occ = due.subject, send.occurrence
     if isinstance(subject, Milestone):
+        today = contract_today(subject.contract)
         return messages.milestone_reminder(
-            subject, occ.rule, occ.on, topic, due.policy.business_days
+            subject, occ.rule, occ.on, topic, due.policy.business_days, today
         )
     assert isinstance(subject, Contract)
     return messages.contract_reminder(subject, due.target, due.target_date, occ.rule, occ.on)

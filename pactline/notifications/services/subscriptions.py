@@ -12,7 +12,6 @@ from django.utils import timezone
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import diff, record
-from pactline.contracts.models import Contract
 from pactline.errors import ValidationFailed
 from pactline.notifications import outgoing
 from pactline.notifications.channels import registry
@@ -188,9 +187,3 @@ def ping(actor: Actor, sub: Subscription) -> Delivery:
     )
     outgoing.flush_soon([sub.pk])
     return delivery
-
-
-def contract_of(actor: Actor, contract_id: int | None) -> Contract | None:
-    if contract_id is None:
-        return None
-    return permissions.visible_contracts(actor).filter(pk=contract_id).first()

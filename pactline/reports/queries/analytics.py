@@ -20,10 +20,10 @@ from pactline.contracts.models import Contract, Party
 from pactline.milestones.models import COMPLETE_STATUSES, Milestone, MilestoneKind
 from pactline.milestones.queries import portfolio_today
 from pactline.reports.queries.filters import (
-    OPEN,
     DaysBetween,
     PeriodStart,
     PortfolioFilter,
+    is_open,
     scoped_milestones,
 )
 from pactline.reports.queries.percentiles import percentiles
@@ -183,7 +183,7 @@ def _bottlenecks(groups: list[Group]) -> list[Group]:
 
 def _open_work(actor: Actor, f: PortfolioFilter) -> dict[str, Any]:
     """Open milestones: how far their forecast lies past their baseline."""
-    qs = scoped_milestones(actor, f).filter(status__in=OPEN, baseline_due_date__isnull=False)
+    qs = scoped_milestones(actor, f).filter(is_open(), baseline_due_date__isnull=False)
     forecast = Coalesce(F("forecast_date"), F("due_date"))
     slip = DaysBetween(forecast, F("baseline_due_date"))
     overall = qs.aggregate(

@@ -18,8 +18,9 @@ from pactline.milestones.models import COMPLETE_STATUSES, Dependency, Milestone
 from pactline.milestones.queries import portfolio_today
 from pactline.reports import penalties
 from pactline.reports.queries.filters import (
-    OPEN,
+    LiteralIn,
     PortfolioFilter,
+    is_open,
     link,
     net_amount,
     scoped_contracts,
@@ -61,11 +62,11 @@ def at_risk_q(actor: Actor, today: date) -> Q:
     it follows (link or rule anchor) is overdue. The late set is a subquery evaluated once,
     not per row (the same meaning as milestones.health.predecessor_late_q; tests compare)."""
     late = Milestone.objects.filter(
-        organisation=actor.organisation, status__in=OPEN, due_date__lt=today
+        is_open(), organisation=actor.organisation, due_date__lt=today
     ).values("pk")
     via_links = Dependency.objects.filter(predecessor_id__in=late).values("successor_id")
     via_anchor = Milestone.objects.filter(
-        anchor_milestone_id__in=late, due_anchor__in=["milestone", "milestone_done"]
+        LiteralIn("due_anchor", ["milestone", "milestone_done"]), anchor_milestone_id__in=late
     ).values("pk")
     return (
         Q(forecast_date__gt=F("due_date"), forecast_date__isnull=False)
@@ -93,7 +94,7 @@ def _open_counts(actor: Actor, qs: QuerySet[Milestone], today: date) -> dict[str
             q &= Q(due_date__gte=today - timedelta(days=high))
         counts[f"age_{key}"] = q
     aggregates = {k: Count("pk", filter=q) for k, q in counts.items()}
-    return qs.filter(status__in=OPEN).aggregate(**aggregates)
+    return qs.filter(is_open()).aggregate(**aggregates)
 
 
 def _health(counts: dict[str, int], done: int, today: date, query: dict[str, Any]) -> list[Figure]:
@@ -140,7 +141,7 @@ def _ageing(counts: dict[str, int], today: date, query: dict[str, Any]) -> list[
 
 def _workload(qs: QuerySet[Milestone], today: date, query: dict[str, Any]) -> list[dict[str, Any]]:
     rows = list(
-        qs.filter(status__in=OPEN)
+        qs.filter(is_open())
         .values("owner_id")
         .annotate(
             open=Count("pk"),
@@ -261,8 +262,8 @@ def dashboard(actor: Actor, f: PortfolioFilter) -> Dashboard:
     counts = _open_counts(actor, qs, today)
     done = qs.filter(status__in=COMPLETE).count()
     related = ("contract", "owner")
-    upcoming = qs.filter(status__in=OPEN, due_date__gte=today).select_related(*related)
-    mine = qs.filter(status__in=OPEN, owner_id=actor.user_id, due_date__isnull=False)
+    upcoming = qs.filter(is_open(), due_date__gte=today).select_related(*related)
+    mine = qs.filter(is_open(), owner_id=actor.user_id, due_date__isnull=False)
     return Dashboard(
         today=today,
         filter=f,
