@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pactline.reports",
     "pactline.web",
     "huey.contrib.djhuey",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pactline.accounts.middleware.CurrentOrganisationMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pactline.urls"
@@ -195,6 +198,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # django-axes: failed sign-ins and lockouts (WARNING), not every bookkeeping step.
+        "axes": {"level": "WARNING"},
         # One handler, so the worker does not print every line twice; every task run (one per
         # few seconds) only at HUEY_LOG_LEVEL=INFO, the consumer's start and errors always.
         "huey": {
@@ -305,3 +310,20 @@ PACTLINE_ALLOWED_UPLOAD_TYPES = [
 # Invitations and signed contact links expire after this many days.
 PACTLINE_INVITATION_DAYS = int(os.environ.get("PACTLINE_INVITATION_DAYS", 14))
 PACTLINE_CONTACT_LINK_DAYS = int(os.environ.get("PACTLINE_CONTACT_LINK_DAYS", 14))
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one address
+# from one IP, that pair is locked out for AXES_COOLOFF_HOURS; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail address)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Without "keep me signed in" a session ends with the browser; with it, after this long.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # decided per sign-in (pactline.web.views)
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pactline.accounts.views import access, invitations, members, tokens
+from pactline.accounts.views import access, invitations, members, signin, tokens
 
 urlpatterns = [
     path("contracts/<int:pk>/access/", access.contract_access, name="contract-access"),
@@ -21,4 +21,21 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation-accept"),
     path("settings/tokens/", tokens.token_list, name="token-list"),
     path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
+    # password reset by e-mail (public)
+    path("password-reset/", signin.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password-reset/sent/",
+        signin.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        signin.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password-reset/done/",
+        signin.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
 ]

@@ -102,6 +102,9 @@ class SignInForm(AuthenticationForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
+    remember = forms.BooleanField(
+        required=False, label="Keep me signed in", help_text="On this device, for two weeks."
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,13 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        # Without "keep me signed in" the session ends when the browser closes; with it, it
+        # lasts SESSION_COOKIE_AGE.
+        self.request.session.set_expiry(None if form.cleaned_data.get("remember") else 0)
+        return response
+
 
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's LogoutView refuses GET), then back to the sign-in page."""

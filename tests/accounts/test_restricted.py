@@ -72,7 +72,7 @@ def test_only_managers_name_members(secret: Contract, world: World) -> None:
         services.remove_contract_member(world.actor("member"), secret, world.user("member").pk)
 
 
-def test_api_and_exports_do_not_show_it(secret: Contract, world: World) -> None:
+def test_api_and_exports_do_not_show_it(secret: Contract, world: World, contract) -> None:
     client = ApiClient(make_token(world.user("member"), world.acme))
     assert client.get(url("contract-detail", contract_id=secret.pk)).status_code == 404
     assert client.get(url("contract-list"), {"q": "SECRET"}).json()["count"] == 0

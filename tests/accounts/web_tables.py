@@ -43,6 +43,13 @@ PAGES: dict[str, tuple[tuple[str, ...], str | frozenset[str], str | None, object
 # The link in the URL is the credential (tests/collab/test_contact_links.py and
 # tests/accounts/test_invitations.py); a token is revoked by its owner only (test_tokens.py).
 TOKEN_PAGES = {"contact-link", "contact-link-download", "invitation-accept", "token-revoke"}
+# Public pages of the password reset (tests/accounts/test_signin.py).
+TOKEN_PAGES |= {
+    "password-reset",
+    "password-reset-done",
+    "password-reset-confirm",
+    "password-reset-complete",
+}
 
 # Pages of tests/web/test_permission_matrix.py's MATRIX that guests reach (the rest: 403).
 GUEST_PAGES: dict[str, object] = {

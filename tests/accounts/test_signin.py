@@ -1,0 +1,85 @@
+"""Signing in: argon2 hashes, failed attempts throttled by django-axes, password reset by
+e-mail, and sessions that end with the browser unless "keep me signed in"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client: Client, email: str, password: str, **extra: str):
+    return client.post(reverse("login"), {"username": email, "password": password, **extra})
+
+
+def test_production_hashes_with_argon2() -> None:
+    assert settings.PASSWORD_HASHERS  # the tests use a fast hasher; production's list:
+    from pactline import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_failed_attempts_lock_the_address_out(world: World, settings) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    client = Client()
+    for _ in range(2):
+        assert sign_in(client, "mike@acme.test", "wrong").status_code == 200
+    locked = sign_in(client, "mike@acme.test", "wrong")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    # even the right password is refused while locked out
+    assert sign_in(Client(), "mike@acme.test", PASSWORD).status_code == 429
+    # other addresses are not affected
+    assert sign_in(Client(), "vera@acme.test", PASSWORD).status_code == 302
+
+
+def test_success_resets_the_count(world: World, settings) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    client = Client()
+    sign_in(client, "mike@acme.test", "wrong")
+    sign_in(client, "mike@acme.test", "wrong")
+    assert sign_in(client, "mike@acme.test", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    sign_in(client, "mike@acme.test", "wrong")
+    assert sign_in(client, "mike@acme.test", PASSWORD).status_code == 302
+
+
+def test_sessions_end_with_the_browser_unless_kept(world: World) -> None:
+    client = Client()
+    assert sign_in(client, "mike@acme.test", PASSWORD).status_code == 302
+    assert client.session.get_expire_at_browser_close()
+    kept = Client()
+    assert sign_in(kept, "mike@acme.test", PASSWORD, remember="on").status_code == 302
+    assert not kept.session.get_expire_at_browser_close()
+    assert kept.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_password_reset_by_e_mail(world: World) -> None:
+    client = Client()
+    page = client.get(reverse("login")).content.decode()
+    assert reverse("password-reset") in page
+    response = client.post(reverse("password-reset"), {"email": "mike@acme.test"})
+    assert response.status_code == 302 and response["Location"] == reverse("password-reset-done")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mike@acme.test"]
+    link = re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]  # Django moves the token into the session
+    response = client.post(
+        form_url, {"new_password1": "a-new-passphrase", "new_password2": "a-new-passphrase"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password-reset-complete")
+    assert sign_in(Client(), "mike@acme.test", "a-new-passphrase").status_code == 302
+    assert "no longer valid" in Client().get(link, follow=True).content.decode()
+
+
+def test_unknown_addresses_get_the_same_answer_and_no_mail(world: World) -> None:
+    response = Client().post(reverse("password-reset"), {"email": "nobody@acme.test"})
+    assert response.status_code == 302 and not mail.outbox
