@@ -15,5 +15,7 @@ def organisation(request: HttpRequest) -> dict[str, object]:
             "manage_parties": permissions.can_manage_parties(actor),
             "manage_templates": permissions.can_manage_templates(actor),
             "manage_members": permissions.can_manage_members(actor),
+            "view_audit": permissions.can_view_audit(actor),
+            "use_api_tokens": permissions.can_use_api_tokens(actor),
         },
     }

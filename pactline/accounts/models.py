@@ -216,3 +216,17 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class TotpDevice(models.Model):
+    """A person's authenticator app: RFC 6238 codes (30 seconds, 6 digits). The secret must be
+    readable to check codes, so it is stored as it is; `last_step` makes each code work once."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pactline.accounts.views import access, invitations, members, signin, tokens
+from pactline.accounts.views import access, invitations, members, signin, tokens, twofactor
 
 urlpatterns = [
     path("contracts/<int:pk>/access/", access.contract_access, name="contract-access"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation-accept"),
     path("settings/tokens/", tokens.token_list, name="token-list"),
     path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
+    path("settings/two-factor/", twofactor.two_factor, name="two-factor"),
+    path("login/code/", twofactor.login_verify, name="login-verify"),
     # password reset by e-mail (public)
     path("password-reset/", signin.PasswordResetView.as_view(), name="password-reset"),
     path(

@@ -9,8 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from pactline.accounts import twofactor
 from pactline.accounts.middleware import SESSION_KEY
 from pactline.accounts.models import Membership
+from pactline.accounts.views.twofactor import start_second_step
 from pactline.web.forms import OrganisationSwitchForm, SignInForm
 
 
@@ -20,6 +22,12 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if twofactor.is_enabled(user):  # the password was right; the code comes next
+            start_second_step(
+                self.request, user, bool(form.cleaned_data.get("remember")), self.get_success_url()
+            )
+            return redirect("login-verify")
         response = super().form_valid(form)
         # Without "keep me signed in" the session ends when the browser closes; with it, it
         # lasts SESSION_COOKIE_AGE.

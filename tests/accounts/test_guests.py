@@ -124,3 +124,13 @@ def test_guest_api_is_an_allow_list(world: World, shared: Milestone, internal) -
     target = url("milestone-transition", milestone_id=shared.pk)
     response = client.post(target, {"status": "submitted"})
     assert response.status_code == 200, response.json()
+
+
+def test_guests_have_an_inbox(world: World) -> None:
+    from tests.accounts.web_tables import GUEST_OTHER_PAGES
+
+    client = guest_web(world)
+    for name, (method, _kind) in GUEST_OTHER_PAGES.items():
+        response = getattr(client, method)(reverse(name))
+        assert response.status_code in (200, 302), name
+    assert client.get(reverse("notification-inbox")).status_code == 200

@@ -3,14 +3,18 @@ e-mail, and sessions that end with the browser unless "keep me signed in"."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
+import pyotp
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from pactline.accounts import twofactor
+from pactline.accounts.models import TotpDevice
 from tests.conftest import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +87,44 @@ def test_password_reset_by_e_mail(world: World) -> None:
 def test_unknown_addresses_get_the_same_answer_and_no_mail(world: World) -> None:
     response = Client().post(reverse("password-reset"), {"email": "nobody@acme.test"})
     assert response.status_code == 302 and not mail.outbox
+
+
+def test_two_factor_sign_in(world: World) -> None:
+    client = Client()
+    client.force_login(world.user("member"))
+    page = client.get(reverse("two-factor")).content.decode()
+    secret = re.search(r'<code class="secret">(\w+)</code>', page).group(1)
+    response = client.post(reverse("two-factor"), {"code": "000000"})
+    assert response.status_code == 422
+    assert client.post(reverse("two-factor"), {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert twofactor.is_enabled(world.user("member"))
+
+    browser = Client()
+    response = sign_in(browser, "mike@acme.test", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("login-verify")
+    assert browser.get(reverse("contract-list")).status_code == 302  # not signed in yet
+    device = TotpDevice.objects.get()
+    totp = pyotp.TOTP(secret)
+    code = totp.generate_otp(totp.timecode(datetime.datetime.now()) + 1)  # the next step's
+    assert browser.post(reverse("login-verify"), {"code": "123456"}).status_code == 422
+    response = browser.post(reverse("login-verify"), {"code": code})
+    assert response.status_code == 302 and response["Location"] == reverse("contract-list")
+    assert browser.get(reverse("contract-list")).status_code == 200
+    # the same code does not work twice
+    again = Client()
+    sign_in(again, "mike@acme.test", PASSWORD)
+    assert again.post(reverse("login-verify"), {"code": code}).status_code == 422
+    device.refresh_from_db()
+    assert device.last_step > 0
+
+
+def test_too_many_wrong_codes_start_over(world: World) -> None:
+    secret = twofactor.new_secret()
+    twofactor.enable(world.user("member"), secret, pyotp.TOTP(secret).now())
+    client = Client()
+    sign_in(client, "mike@acme.test", PASSWORD)
+    for _ in range(4):
+        assert client.post(reverse("login-verify"), {"code": "000000"}).status_code == 422
+    response = client.post(reverse("login-verify"), {"code": "000000"})
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert client.get(reverse("login-verify")).status_code == 302

@@ -32,6 +32,7 @@ PAGES: dict[str, tuple[tuple[str, ...], str | frozenset[str], str | None, object
     "member-list": (("get", "post"), "admin", None, 403),
     "invitation-revoke": (("post",), "admin", "invitation", 403),
     "token-list": (("get", "post"), "viewer", None, 403),
+    "two-factor": (("get", "post"), "viewer", None, "ok"),
     # the event log
     "audit-list": (("get",), "admin", None, 403),
     "audit-export-csv": (("get",), "admin", None, 403),
@@ -43,8 +44,9 @@ PAGES: dict[str, tuple[tuple[str, ...], str | frozenset[str], str | None, object
 # The link in the URL is the credential (tests/collab/test_contact_links.py and
 # tests/accounts/test_invitations.py); a token is revoked by its owner only (test_tokens.py).
 TOKEN_PAGES = {"contact-link", "contact-link-download", "invitation-accept", "token-revoke"}
-# Public pages of the password reset (tests/accounts/test_signin.py).
+# Public pages of the password reset and the sign-in code (tests/accounts/test_signin.py).
 TOKEN_PAGES |= {
+    "login-verify",
     "password-reset",
     "password-reset-done",
     "password-reset-confirm",
@@ -63,4 +65,11 @@ GUEST_PAGES: dict[str, object] = {
     "contract-timeline": "ok",
     "milestone-detail": "ok",
     "milestone-status": "ok",  # only "submitted" is possible for them; the service decides
+}
+# Pages of other apps' matrices that guests reach: their own inbox and preferences.
+GUEST_OTHER_PAGES = {
+    "notification-inbox": ("get", None),
+    "notification-unread": ("get", None),
+    "notification-read-all": ("post", None),
+    "notification-preferences": ("get", None),
 }

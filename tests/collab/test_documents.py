@@ -186,3 +186,17 @@ def test_upload_pages(world: World, milestone) -> None:
     assert client.post(detail, {"file": upload("spec2.pdf"), "note": "v2"}).status_code == 302
     page = client.get(detail).content.decode()
     assert "spec2.pdf" in page and "spec.pdf" in page
+
+
+def test_files_go_when_their_milestone_is_deleted(
+    world: World, milestone, django_capture_on_commit_callbacks
+) -> None:
+    version = services.upload_document(
+        world.actor("member"), milestone.contract, upload("spec.pdf"), milestone=milestone
+    )
+    assert document_storage().exists(version.storage_name)
+    from pactline.milestones.services import delete_milestone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_milestone(world.actor("manager"), milestone)
+    assert not document_storage().exists(version.storage_name)

@@ -12,10 +12,10 @@ from pactline.accounts.permissions import get_visible
 from pactline.notifications import services
 from pactline.notifications.forms import PreferenceForm
 from pactline.notifications.preferences import choices_of
-from pactline.web.http import actor_of, back_url, member_view, paginate, posted
+from pactline.web.http import actor_of, back_url, paginate, portal_view, posted
 
 
-@member_view
+@portal_view  # guests have an inbox too (mentions, decisions)
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     items = permissions.own_notifications(actor)
@@ -30,14 +30,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", context)
 
 
-@member_view
+@portal_view
 def unread_count(request: HttpRequest) -> HttpResponse:
     """For the badge in the header (htmx polling)."""
     count = permissions.own_notifications(actor_of(request)).filter(read_at__isnull=True).count()
     return JsonResponse({"unread": count})
 
 
-@member_view
+@portal_view
 @require_POST
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
@@ -48,7 +48,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back_url(request, "notification-inbox"))
 
 
-@member_view
+@portal_view
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
     count = services.mark_all_read(actor_of(request))
@@ -56,7 +56,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
     return redirect("notification-inbox")
 
 
-@member_view
+@portal_view
 def preferences(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     assert actor.user is not None
