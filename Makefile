@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pactline
 TEST_POSTGRES ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: pdf-deps run worker install dev test test-sqlite test-postgres browser-deps lint format bench clean
+.PHONY: pdf-deps run worker install dev test test-sqlite test-postgres browser-deps lint audit format bench clean
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -r pactline -ll -c pyproject.toml
+
+# Known vulnerabilities in the installed packages (needs the network, so not part of `make test`).
+# Accepted exceptions, each with its reason, are listed in docs/security.md.
+audit: $(DEV_STAMP)
+	$(BIN)/pip-audit --local --skip-editable $(PIP_AUDIT_IGNORE)
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .

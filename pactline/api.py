@@ -19,11 +19,14 @@ from pactline.activity.api import events
 from pactline.api_auth import API_AUTH
 from pactline.collab.api import comments, contact_links, documents
 from pactline.contracts.api import contracts, parties
+from pactline.customfields.api import custom_fields
 from pactline.errors import DomainError, ValidationFailed
 from pactline.milestones.api import milestones, templates
 from pactline.notifications.api import notifications
+from pactline.ops.throttle import TooManyRequests
 from pactline.reports.api import reports
 from pactline.review.api import extractions
+from pactline.savedviews.api import saved_views
 from pactline.transfer.api import closures, feeds, imports
 
 DESCRIPTION = """\
@@ -51,6 +54,8 @@ for router in (contract_members, people, tokens, comments, documents, contact_li
     api.add_router("/v1/", router)
 api.add_router("/v1/", reports)
 api.add_router("/v1/", extractions)  # key dates from the contract text
+api.add_router("/v1/", saved_views)  # saved views of lists
+api.add_router("/v1/", custom_fields)  # definitions; values ride on their objects
 
 
 def error_response(
@@ -91,6 +96,13 @@ def on_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpRespon
         errors.setdefault(_field_name(error.get("loc", ())), []).append(message)
     failed = ValidationFailed(errors)
     return error_response(request, 422, failed.message, failed.errors)
+
+
+@api.exception_handler(TooManyRequests)
+def on_too_many(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    response = error_response(request, 429, exc.message)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -11,7 +11,8 @@ as `request.auth`; handlers read it with `actor_of(request)`.
   sends the session cookie on its own.
 - A token's scope: a `read` token may only read (GET, HEAD, OPTIONS); anything else is a 403.
 - Guests reach only the operations in GUEST_OPERATIONS (their contracts, shared milestones,
-  comments, documents, submitting); every other operation answers them 403.
+  comments, documents, submitting, the custom-field definitions not hidden from them); every
+  other operation answers them 403.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pactline.accounts.models import ApiToken, Membership, hash_token
 from pactline.accounts.permissions import Actor
 from pactline.accounts.services import note_token_use
 from pactline.errors import Forbidden
+from pactline.ops import throttle
 
 MAX_TOKEN_LENGTH = 512
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -55,6 +57,12 @@ GUEST_OPERATIONS = frozenset(
         "document-version-create",
         "document-version-content",
         "milestone-submit",
+        "watch-list",
+        "watch-create",
+        "watch-delete",
+        # the custom-field definitions not hidden from guests (their objects show the values)
+        "custom-field-list",
+        "custom-field-detail",
     }
 )
 
@@ -101,9 +109,11 @@ def check_guest(request: HttpRequest, actor: Actor) -> None:
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        throttle.check(request, "api-token")  # 429 after too many wrong tokens from one address
         found = _find_token(token.strip())
         actor = _actor_of_token(found) if found is not None else None
         if actor is None or found is None:
+            throttle.failed(request, "api-token")
             return None
         if not found.can_write and request.method not in SAFE_METHODS:
             raise Forbidden("this token is read-only; changes need a token with write access")

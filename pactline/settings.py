@@ -55,18 +55,22 @@ INSTALLED_APPS = [
     "pactline.activity",
     "pactline.contracts",
     "pactline.milestones",
+    "pactline.customfields",
     "pactline.transfer",
     "pactline.notifications",
     "pactline.collab",
     "pactline.review",
     "pactline.reports",
+    "pactline.savedviews",
     "pactline.web",
     "huey.contrib.djhuey",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "pactline.ops.middleware.RequestIdMiddleware",
+    "pactline.ops.middleware.BusyDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,11 +79,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pactline.accounts.middleware.CurrentOrganisationMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# The HTTP load benchmark (bench/load.py) counts each request's SQL queries; never set it in
+# production.
+if os.environ.get("PACTLINE_QUERY_COUNT_HEADER") == "1":
+    MIDDLEWARE.insert(0, "pactline.ops.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "pactline.urls"
 WSGI_APPLICATION = "pactline.wsgi.application"
@@ -96,6 +105,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pactline.accounts.context_processors.organisation",
             ],
+            # {% term "contracts" %}: the organisation's words (pactline.accounts.terminology)
+            "builtins": [
+                "pactline.accounts.templatetags.terminology",
+                "pactline.milestones.templatetags.milestone_types",
+            ],
         },
     },
 ]
@@ -105,14 +119,17 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _de
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as a real database: WAL so readers never block the writer, IMMEDIATE transactions
     # so concurrent writers queue on the busy timeout instead of failing with "database is locked".
+    # A write that still finds the database locked after the wait answers 503 + Retry-After
+    # (pactline.ops.middleware.BusyDatabaseMiddleware); its transaction was rolled back.
+    _busy = float(os.environ.get("PACTLINE_SQLITE_BUSY_SECONDS", 30))
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        "timeout": _busy,
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
-            "PRAGMA busy_timeout=30000;"
+            f"PRAGMA busy_timeout={int(_busy * 1000)};"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PACTLINE_TEST_SQLITE") or None}
@@ -150,6 +167,29 @@ SILENCED_SYSTEM_CHECKS = ["security.W008"]  # TLS is usually terminated by the r
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in hx-headers; no script reads the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): scripts and styles come only from our static files; no
+# inline <script>, style attribute or eval anywhere (tests/web/test_csp.py keeps templates so,
+# tests/browser/test_csp.py watches the browser). The sent-mail preview alone allows the inline
+# styles of the e-mail it shows (pactline.notifications.views.admin.mail_detail).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -324,6 +364,35 @@ AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the N-th address
+# from the right (pactline/clientip.py); 0 trusts no header. BEHIND_PROXY=1 alone means one.
+PACTLINE_TRUSTED_PROXIES = int(
+    os.environ.get("PACTLINE_TRUSTED_PROXIES", 1 if env_bool("BEHIND_PROXY", False) else 0)
+)
+AXES_CLIENT_IP_CALLABLE = "pactline.clientip.address_of"
 # Without "keep me signed in" a session ends with the browser; with it, after this long.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # decided per sign-in (pactline.web.views)
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600))
+
+
+# --- rate limits and caches (issue 10) ----------------------------------------------------------
+
+# The cache holds the rate-limit counters: Redis when REDIS_URL is set (shared by all processes),
+# else one in-memory cache per process (limits then apply per process).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pactline"}
+    )
+}
+# Failures allowed per client address and window before 429 (django-ratelimit rates: "20/m",
+# "100/h"; empty switches a group off): sign-in form posts that fail (on top of django-axes'
+# lockout per address and account), wrong API tokens, unknown or expired signed links,
+# contact links, invitations and calendar feed addresses.
+PACTLINE_RATE_LIMITS = {
+    "sign-in": os.environ.get("PACTLINE_RATE_SIGN_IN", "30/10m"),
+    "api-token": os.environ.get("PACTLINE_RATE_API_TOKEN", "30/m"),
+    "link": os.environ.get("PACTLINE_RATE_LINK", "30/m"),
+}
+RATELIMIT_FAIL_OPEN = True  # a cache outage must not lock everybody out

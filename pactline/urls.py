@@ -12,8 +12,11 @@ urlpatterns = [
     path("", include("pactline.notifications.urls")),
     path("", include("pactline.collab.urls")),
     path("", include("pactline.accounts.urls")),
+    path("", include("pactline.customfields.urls")),
     path("", include("pactline.activity.urls")),
     path("", include("pactline.transfer.web_urls")),
     path("", include("pactline.reports.urls")),
+    path("", include("pactline.savedviews.urls")),
+    path("", include("pactline.milestones.urls")),  # milestone types (settings)
     path("", include("pactline.web.urls")),
 ]

@@ -91,6 +91,14 @@ def fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Every test starts with no failures counted (all tests come from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path_factory) -> None:
     """Uploaded files (staged imports) go to a temporary directory, never into ./var."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

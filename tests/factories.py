@@ -74,6 +74,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
 
     contract = factory.SubFactory(ContractFactory)
     organisation = factory.LazyAttribute(lambda m: m.contract.organisation)
+    currency = factory.LazyAttribute(lambda m: m.contract.currency)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_anchor = "absolute"
     due_date = dt.date(2027, 3, 1)

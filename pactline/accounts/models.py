@@ -83,6 +83,9 @@ class Organisation(models.Model):
     # Head of the tamper-evident event chain; updated under a row lock with every event.
     audit_seq = models.BigIntegerField(default=0)
     audit_head = models.CharField(max_length=64, blank=True, default="")
+    # The organisation's words for Milestone, Contract, Party and their plurals in the UI and
+    # e-mails (pactline.accounts.terminology); the API's names never change.
+    terminology = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -220,13 +223,27 @@ class Invitation(models.Model):
 
 class TotpDevice(models.Model):
     """A person's authenticator app: RFC 6238 codes (30 seconds, 6 digits). The secret must be
-    readable to check codes, so it is stored as it is; `last_step` makes each code work once."""
+    readable to check codes; it is stored encrypted (Fernet, a key derived from SECRET_KEY, see
+    `accounts.crypto`), so a copy of the database alone does not give second factors away.
+    `last_step` makes each code work once."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
-    secret = models.CharField(max_length=64)
+    encrypted_secret = models.CharField(max_length=255)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"authenticator of {self.user}"
+
+    @property
+    def secret(self) -> str:
+        from pactline.accounts.crypto import decrypt
+
+        return decrypt(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        from pactline.accounts.crypto import encrypt
+
+        self.encrypted_secret = encrypt(value)

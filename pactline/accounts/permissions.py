@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         MilestoneTemplate,
     )
     from pactline.notifications.models import Notification, Subscription, Watch
+    from pactline.savedviews.models import SavedView
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,16 @@ def can_manage_templates(actor: Actor) -> bool:
 
 
 def can_manage_members(actor: Actor) -> bool:
+    return at_least(actor, Role.ADMIN)
+
+
+def can_manage_custom_fields(actor: Actor) -> bool:
+    """Define, change, reorder and delete the organisation's custom fields."""
+    return at_least(actor, Role.ADMIN)
+
+
+def can_customise_organisation(actor: Actor) -> bool:
+    """The organisation's milestone types and terminology."""
     return at_least(actor, Role.ADMIN)
 
 
@@ -287,7 +298,7 @@ def visible_events(actor: Actor) -> QuerySet[Event]:
     """The audit trail as the actor may read it: nothing about contracts hidden from them; a
     guest reads only what happened to the milestones, comments and documents they see."""
     from pactline.activity.models import Event
-    from pactline.contracts.models import Contract
+    from pactline.contracts.models import Contract, RestrictedRemnant
 
     qs = Event.objects.filter(organisation=actor.organisation)
     if actor.is_guest:
@@ -297,10 +308,17 @@ def visible_events(actor: Actor) -> QuerySet[Event]:
             | Q(subject_type="document", subject_id__in=visible_documents(actor).values("pk"))
         )
         return qs.filter(seen, contract_id__in=visible_contracts(actor).values("pk"))
+    if not at_least(actor, Role.ADMIN):
+        # Saved views are personal tools: their events are read by their author and admins.
+        qs = qs.exclude(Q(subject_type="savedview") & ~Q(actor_id=actor.user_id))
     if not can_see_restricted(actor):
         hidden = Contract.objects.filter(organisation=actor.organisation, restricted=True)
         hidden = hidden.exclude(members__user_id=actor.user_id)
         qs = qs.exclude(contract_id__in=hidden.values("pk"))
+        # A deleted restricted contract's history stays restricted to the people named on it.
+        gone = RestrictedRemnant.objects.filter(organisation=actor.organisation)
+        gone = gone.exclude(members__user_id=actor.user_id)
+        qs = qs.exclude(contract_id__in=gone.values("contract_id"))
     return qs
 
 
@@ -366,3 +384,42 @@ def own_watches(actor: Actor) -> QuerySet[Watch]:
     from pactline.notifications.models import Watch
 
     return Watch.objects.filter(organisation=actor.organisation, user_id=actor.user_id)
+
+
+# --- saved views of lists ---------------------------------------------------------------------
+
+
+def can_save_views(actor: Actor) -> bool:
+    """Save a list's columns, filters and sort as a named view of one's own."""
+    return at_least(actor, Role.VIEWER)
+
+
+def can_share_views(actor: Actor) -> bool:
+    """Share a saved view with the whole organisation."""
+    return at_least(actor, Role.MANAGER)
+
+
+def can_change_saved_view(actor: Actor, view: object) -> bool:
+    """Rename, update or (un)share a saved view: its owner only."""
+    return (
+        at_least(actor, Role.VIEWER)
+        and actor.user_id is not None
+        and getattr(view, "owner_id", None) == actor.user_id
+    )
+
+
+def can_delete_saved_view(actor: Actor, view: object) -> bool:
+    """Its owner, or an admin tidying the organisation's shared views (others' private views
+    are never visible to anyone, admins included)."""
+    return can_change_saved_view(actor, view) or at_least(actor, Role.ADMIN)
+
+
+def visible_saved_views(actor: Actor) -> QuerySet[SavedView]:
+    """One's own views and the views shared in the organisation (guests have none)."""
+    from pactline.savedviews.models import SavedView
+
+    if actor.is_guest or actor.user_id is None:
+        return SavedView.objects.none()
+    return SavedView.objects.filter(
+        Q(owner_id=actor.user_id) | Q(shared=True), organisation=actor.organisation
+    )

@@ -5,15 +5,18 @@ cannot be replayed."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import pyotp
 from django.db import transaction
 from django.utils import timezone
 
+from pactline.accounts.crypto import Undecryptable
 from pactline.accounts.models import TotpDevice, User
 from pactline.errors import ValidationFailed
 
+log = logging.getLogger(__name__)
 ISSUER = "Pactline"
 DRIFT_STEPS = 1
 
@@ -53,7 +56,12 @@ def verify(user: User, code: str) -> bool:
     )
     if device is None:
         return False
-    step = matching_step(device.secret, code)
+    try:
+        secret = device.secret
+    except Undecryptable:  # SECRET_KEY changed without keeping the old one as a fallback
+        log.error("the TOTP secret of user %s cannot be decrypted", user.pk)
+        return False
+    step = matching_step(secret, code)
     if step is None or step <= device.last_step:
         return False
     device.last_step = step

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from pactline.accounts.views import access, invitations, members, signin, tokens, twofactor
+from pactline.accounts.views import (
+    access,
+    invitations,
+    members,
+    signin,
+    terminology,
+    tokens,
+    twofactor,
+)
 
 urlpatterns = [
     path("contracts/<int:pk>/access/", access.contract_access, name="contract-access"),
@@ -13,6 +21,7 @@ urlpatterns = [
         name="contract-member-remove",
     ),
     path("settings/members/", members.member_list, name="member-list"),
+    path("settings/terminology/", terminology.terminology, name="terminology"),
     path(
         "settings/invitations/<int:pk>/revoke/",
         members.invitation_revoke,

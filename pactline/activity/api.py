@@ -44,6 +44,20 @@ class EventOut(Schema):
     changes: dict[str, Any] = Field(description='{field: {"before": x, "after": y}}')
     hash: str
 
+    @staticmethod
+    def resolve_changes(obj: Event, context: Any) -> dict[str, Any]:
+        # Guests never read the values of custom fields hidden from guests (the hidden keys
+        # are read once per request).
+        from pactline.customfields.services import hidden_keys, redact_changes
+
+        request = context["request"]
+        actor = actor_of(request)
+        if not actor.is_guest:
+            return obj.changes
+        if "_cf_hidden" not in request.__dict__:
+            request._cf_hidden = hidden_keys(actor.organisation.pk)
+        return redact_changes(actor, obj.changes, request._cf_hidden)
+
 
 class EventFilter(QueryIn):
     contract_id: Id | None = None

@@ -8,9 +8,11 @@ from django import forms
 
 from pactline.accounts.models import User
 from pactline.accounts.permissions import Actor
+from pactline.accounts.terminology import terms_of
 from pactline.activity.audit import AuditFilter, subject_types, verbs
 from pactline.web.forms import DateInput
 
+TERMS = {"contract": "contracts", "milestone": "milestones", "party": "parties"}
 NAMES = {
     "contract": "Contracts",
     "milestone": "Milestones",
@@ -37,8 +39,10 @@ class AuditFilterForm(forms.Form):
         self.fields["verb"].choices = [("", "Any action")] + [  # type: ignore[attr-defined]
             (v, v.replace("_", " ")) for v in verbs(actor)
         ]
+        words = terms_of(actor.organisation)  # the organisation's words for its nouns
         self.fields["subject_type"].choices = [("", "Anything")] + [  # type: ignore[attr-defined]
-            (t, NAMES.get(t, t)) for t in subject_types(actor)
+            (t, words.word(TERMS[t]) if t in TERMS else NAMES.get(t, t))
+            for t in subject_types(actor)
         ]
         self.fields["actor"].choices = [("", "Anyone")] + [  # type: ignore[attr-defined]
             (u.pk, u.display_name)

@@ -41,6 +41,15 @@ from pactline.contracts.queries import (
     contract_list,
     health_label,
 )
+from pactline.customfields.api import (
+    CF_SORT_PATTERN,
+    SORT_DOC,
+    VALUES_DOC,
+    cf_openapi,
+    filter_list,
+    sort_param,
+    values_for,
+)
 from pactline.milestones.health import Health
 from pactline.reports.money import MAX_GRACE_DAYS, CapKind, PenaltyKind
 
@@ -76,6 +85,7 @@ class PartyIn(InSchema):
     address: str = ""
     website: str = ""
     notes: str = ""
+    custom_fields: dict[str, Any] = Field(default_factory=dict, description=VALUES_DOC)
 
 
 class PartyPatch(InSchema):
@@ -85,6 +95,7 @@ class PartyPatch(InSchema):
     address: str = Field(None)
     website: str = Field(None)
     notes: str = Field(None)
+    custom_fields: dict[str, Any] = Field(None, description=VALUES_DOC)
     version: Version | None = None
 
 
@@ -96,14 +107,22 @@ class PartyOut(Schema):
     address: str
     website: str
     notes: str
+    custom_fields: dict[str, Any] = Field(description=VALUES_DOC)
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_custom_fields(obj: Party, context: Any) -> dict[str, Any]:
+        return values_for(context["request"], "party", obj)
 
 
 class PartyFilter(QueryIn):
     q: str | None = Field(None, max_length=200, description="part of the name")
     kind: PartyKind | None = None
+    sort: str | None = Field(
+        None, pattern=CF_SORT_PATTERN, description="by name; " + SORT_DOC.removeprefix("or ")
+    )
 
 
 class ContactIn(InSchema):
@@ -152,16 +171,19 @@ def _changes(payload: Schema) -> dict[str, Any]:
     response={200: Page[PartyOut], **LIST_ERRORS},
     url_name="party-list",
     summary="List parties",
+    openapi_extra=cf_openapi(),
 )
 def list_parties(
     request: HttpRequest, filters: Query[PartyFilter], page: Query[PageParams]
 ) -> dict[str, Any]:
-    qs = permissions.visible_parties(actor_of(request))
+    actor = actor_of(request)
+    qs = permissions.visible_parties(actor)
     if filters.q:
         qs = qs.filter(name__icontains=filters.q.strip())
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    return paginate(qs.order_by("name", "pk"), page)
+    qs = filter_list(qs.order_by("name", "pk"), actor, "party", request, filters.sort)
+    return paginate(qs, page)
 
 
 @parties.post(
@@ -301,6 +323,7 @@ class ContractIn(InSchema):
     penalty_working_days: bool = Field(False, description="count working days only")
     penalty_cap_kind: CapKindIn = Field("none", description=PENALTY_CAP)
     penalty_cap: PenaltyCap | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict, description=VALUES_DOC)
 
 
 class ContractPatch(InSchema):
@@ -330,6 +353,7 @@ class ContractPatch(InSchema):
     penalty_working_days: bool = Field(None)
     penalty_cap_kind: CapKindIn = Field(None, description=PENALTY_CAP)
     penalty_cap: PenaltyCap | None = None
+    custom_fields: dict[str, Any] = Field(None, description=VALUES_DOC)
     version: Version | None = None
 
 
@@ -379,9 +403,14 @@ class ContractOut(Schema):
     )
     penalty_projected: Decimal | None = Field(description="at the forecast dates, capped")
     penalties_as_of: date | None = Field(description="when the totals were computed")
+    custom_fields: dict[str, Any] = Field(description=VALUES_DOC)
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_custom_fields(obj: Contract, context: Any) -> dict[str, Any]:
+        return values_for(context["request"], "contract", obj)
 
     @staticmethod
     def resolve_party_ids(obj: Contract) -> list[int]:
@@ -417,7 +446,7 @@ class ContractFilterIn(QueryIn):
     owner_id: Id | None = None
     tag: str | None = Field(None, max_length=50)
     health: ContractHealth | None = None
-    sort: ContractSort = "number"
+    sort: sort_param(SORTS, "number") = "number"  # type: ignore[valid-type]
 
 
 def contract_rows(actor: Actor) -> QuerySet[Contract]:
@@ -438,6 +467,7 @@ def _contract(actor: Actor, contract_id: int) -> Contract:
     response={200: Page[ContractOut], **LIST_ERRORS},
     url_name="contract-list",
     summary="List contracts",
+    openapi_extra=cf_openapi(),
 )
 def list_contracts(
     request: HttpRequest, filters: Query[ContractFilterIn], page: Query[PageParams]
@@ -450,7 +480,9 @@ def list_contracts(
         tag=filters.tag,
         health=filters.health,
     )
-    return paginate(contract_list(actor_of(request), wanted, filters.sort), page)
+    actor = actor_of(request)
+    qs = contract_list(actor, wanted, filters.sort)
+    return paginate(filter_list(qs, actor, "contract", request, filters.sort), page)
 
 
 @contracts.post(

@@ -11,8 +11,11 @@ from django import forms
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
+from pactline.accounts.terminology import terms_of
 from pactline.contracts.models import Contact, Contract, ContractStatus, Party, PartyKind, Tag
 from pactline.contracts.queries import NO_MILESTONES, SORTS
+from pactline.customfields.forms import add_fields as add_custom_fields
+from pactline.customfields.forms import values_from as custom_values
 from pactline.milestones.health import Health
 from pactline.milestones.scheduling import MON_TO_FRI, supported_countries
 from pactline.milestones.scheduling.calendars import WEEKDAY_NAMES
@@ -82,13 +85,16 @@ class ContractFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *ContractStatus.choices]
         self.fields["party"].queryset = permissions.visible_parties(actor)
+        words = terms_of(actor.organisation)
+        self.fields["party"].label = words.party
+        self.fields["party"].empty_label = f"Any {words.party_lower}"
         self.fields["owner"].queryset = members_of(actor)
         tags = Tag.objects.filter(organisation=actor.organisation).values_list("name", flat=True)
         self.fields["tag"].choices = [("", "Any tag"), *((t, t) for t in tags)]
         self.fields["health"].choices = [
             ("", "Any health"),
             *((h.value, h.label) for h in Health),
-            (NO_MILESTONES, "No milestones"),
+            (NO_MILESTONES, f"No {words.milestones_lower}"),
         ]
 
     def values(self) -> dict[str, Any]:
@@ -186,6 +192,7 @@ class ContractForm(DomainForm):
             del self.fields["version"]
         else:
             del self.fields["template"]
+        add_custom_fields(self, actor, "contract", contract)
 
     @classmethod
     def initial_for(cls, contract: Contract) -> dict[str, Any]:
@@ -241,6 +248,9 @@ class ContractForm(DomainForm):
         data["workweek"] = workweek_mask(d["workweek"])
         data["owner_id"] = d["owner"].pk if d["owner"] else None
         data["party_ids"] = [p.pk for p in d["parties"]]
+        values = custom_values(self)
+        if values is not None:
+            data["custom_fields"] = values
         return data
 
 
@@ -273,7 +283,11 @@ class PartyForm(DomainForm):
         return {f: getattr(party, f) for f in (*cls.FIELDS, "version")}
 
     def to_data(self) -> dict[str, Any]:
-        return {f: self.cleaned_data[f] for f in self.FIELDS}
+        data = {f: self.cleaned_data[f] for f in self.FIELDS}
+        values = custom_values(self)  # the fields added by the view (add_custom_fields)
+        if values is not None:
+            data["custom_fields"] = values
+        return data
 
 
 class ContactForm(DomainForm):

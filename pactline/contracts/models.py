@@ -26,6 +26,8 @@ class Party(models.Model):
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
+    # Custom field values by key, validated by pactline.customfields.services.clean_values.
+    custom_fields = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -134,6 +136,8 @@ class Contract(models.Model):
     penalty_projected = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     penalties_as_of = models.DateField(null=True, blank=True)
     penalty_live = models.BooleanField(default=False)
+    # Custom field values by key, validated by pactline.customfields.services.clean_values.
+    custom_fields = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -199,3 +203,45 @@ class ContractMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.contract_id}"
+
+
+class RestrictedRemnant(models.Model):
+    """What stays of a deleted restricted contract: who may still read its history.
+
+    Events keep the contract's id after it is deleted; `visible_events` and the notifications
+    audience hide them from everybody this row does not name, as while the contract existed.
+    Written by `services.delete_contract` in the same transaction as the deletion.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    contract_id = models.BigIntegerField()
+    number = models.CharField(max_length=64)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "contract_id"], name="uniq_restricted_remnant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"deleted restricted contract {self.number}"
+
+
+class RestrictedRemnantMember(models.Model):
+    """A person named on the restricted contract when it was deleted."""
+
+    remnant = models.ForeignKey(RestrictedRemnant, on_delete=models.CASCADE, related_name="members")
+    user_id = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["remnant", "user_id"], name="uniq_remnant_member"),
+        ]
+        indexes = [models.Index(fields=["user_id", "remnant"], name="remnant_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.remnant_id}"

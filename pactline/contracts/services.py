@@ -20,8 +20,11 @@ from pactline.contracts.models import (
     ContractStatus,
     Party,
     PartyKind,
+    RestrictedRemnant,
+    RestrictedRemnantMember,
     Tag,
 )
+from pactline.customfields import services as custom
 from pactline.errors import ValidationFailed
 from pactline.milestones.scheduling import validate_calendar
 from pactline.validation import (
@@ -77,7 +80,9 @@ def _unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
 
 
 def _party_snapshot(party: Party) -> dict[str, Any]:
-    return {f: getattr(party, f) for f in PARTY_FIELDS}
+    snap = {f: getattr(party, f) for f in PARTY_FIELDS}
+    snap.update(custom.audit_entries(party.custom_fields))
+    return snap
 
 
 def _validate_party(actor: Actor, party: Party) -> None:
@@ -98,10 +103,13 @@ def _validate_party(actor: Actor, party: Party) -> None:
 @transaction.atomic
 def create_party(actor: Actor, data: Mapping[str, Any]) -> Party:
     require(permissions.can_manage_parties(actor), "only managers and above manage parties")
-    _unknown(data, PARTY_FIELDS)
+    _unknown(data, (*PARTY_FIELDS, "custom_fields"))
+    data = dict(data)
+    values = data.pop("custom_fields", None)
     party = Party(organisation=actor.organisation, **data)
     party.name = (party.name or "").strip()
     _validate_party(actor, party)
+    party.custom_fields = custom.clean_values(actor.organisation, "party", values, creating=True)
     party.save()
     record(
         actor,
@@ -118,13 +126,23 @@ def update_party(
     actor: Actor, party: Party, data: Mapping[str, Any], expected_version: int | None
 ) -> Party:
     require(permissions.can_manage_parties(actor), "only managers and above manage parties")
-    _unknown(data, PARTY_FIELDS)
+    _unknown(data, (*PARTY_FIELDS, "custom_fields"))
     party = lock(party, expected_version)
     before = _party_snapshot(party)
+    data = dict(data)
+    if "custom_fields" in data:
+        party.custom_fields = custom.clean_values(
+            actor.organisation,
+            "party",
+            data.pop("custom_fields"),
+            party.custom_fields,
+            creating=False,
+        )
     for field, value in data.items():
         setattr(party, field, value.strip() if field == "name" else value)
     _validate_party(actor, party)
-    changes = diff(before, _party_snapshot(party))
+    after = _party_snapshot(party)
+    changes = diff(before, after) | custom.removed_entries(before, after)
     if not changes:
         return party
     bump(party)
@@ -223,6 +241,7 @@ def contract_snapshot(contract: Contract) -> dict[str, Any]:
     if contract.pk:
         snap["party_ids"] = sorted(contract.parties.values_list("pk", flat=True))
         snap["tags"] = sorted(contract.tags.values_list("name", flat=True))
+    snap.update(custom.audit_entries(contract.custom_fields))
     return snap
 
 
@@ -327,7 +346,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-CONTRACT_INPUT = (*CONTRACT_FIELDS, "party_ids", "tags")
+CONTRACT_INPUT = (*CONTRACT_FIELDS, "party_ids", "tags", "custom_fields")
 
 
 @transaction.atomic
@@ -339,12 +358,16 @@ def create_contract(
     fields = _normalise(dict(data))
     party_ids = fields.pop("party_ids", None) or []
     tag_names = fields.pop("tags", None) or []
+    values = fields.pop("custom_fields", None)
     fields.setdefault("currency", actor.organisation.default_currency)
     fields.setdefault("time_zone", actor.organisation.default_time_zone)
     if "owner_id" not in fields and actor.user_id is not None:
         fields["owner_id"] = actor.user_id
     contract = Contract(organisation=actor.organisation, **fields)
     _validate_contract(actor, contract)
+    contract.custom_fields = custom.clean_values(
+        actor.organisation, "contract", values, creating=True
+    )
     parties = _resolve_parties(actor, party_ids)
     tags = _resolve_tags(actor, tag_names)
     contract.save()
@@ -378,6 +401,14 @@ def update_contract(
     fields = _normalise(dict(data))
     party_ids = fields.pop("party_ids", None)
     tag_names = fields.pop("tags", None)
+    if "custom_fields" in fields:
+        contract.custom_fields = custom.clean_values(
+            actor.organisation,
+            "contract",
+            fields.pop("custom_fields"),
+            contract.custom_fields,
+            creating=False,
+        )
     for field, value in fields.items():
         setattr(contract, field, value)
     _validate_contract(actor, contract)
@@ -386,12 +417,15 @@ def update_contract(
     if tag_names is not None:
         contract.tags.set(_resolve_tags(actor, tag_names))
     after = contract_snapshot(contract)
-    changes = diff(before, after)
+    changes = diff(before, after) | custom.removed_entries(before, after)
     if not changes:
         return contract
     bump(contract)
     contract.updated_at = timezone.now()
     contract.save()
+    if before.get("currency") != contract.currency:
+        # The milestones' copy of the currency (reports group payments by it).
+        contract.milestones.update(currency=contract.currency)
     verb = "status_changed" if set(changes) == {"status"} else "updated"
     record(
         actor,
@@ -441,6 +475,14 @@ def delete_contract(actor: Actor, contract: Contract) -> None:
         summary=f"Contract {contract.number} deleted",
         changes=diff(contract_snapshot(contract), {}),
     )
+    if contract.restricted:  # its history stays restricted (access and collaboration)
+        remnant = RestrictedRemnant.objects.create(
+            organisation=actor.organisation, contract_id=contract.pk, number=contract.number
+        )
+        RestrictedRemnantMember.objects.bulk_create(
+            RestrictedRemnantMember(remnant=remnant, user_id=user_id)
+            for user_id in contract.members.values_list("user_id", flat=True)
+        )
     contract.delete()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pactline.accounts import permissions
 from pactline.accounts.models import Role
 from pactline.accounts.permissions import Actor, get_visible, require
+from pactline.accounts.terminology import Terms, terms_of
 from pactline.activity.queries import contract_history, subject_history
 from pactline.contracts import services
 from pactline.contracts.forms import (
@@ -25,18 +26,26 @@ from pactline.contracts.forms import (
     ContractForm,
     PartyForm,
 )
-from pactline.contracts.models import Contact, Contract, ContractStatus, Party
-from pactline.contracts.queries import ContractFilter, contract_list
+from pactline.contracts.models import Contact, Contract, ContractStatus, Party, PartyKind
+from pactline.contracts.queries import ContractFilter
+from pactline.customfields.forms import add_fields as add_custom_fields
 from pactline.errors import ValidationFailed
 from pactline.milestones.builtin import STANDARD_DELIVERY
 from pactline.milestones.forms import ApplyTemplateForm, SaveTemplateForm, SeriesForm, rule_label
 from pactline.milestones.models import Milestone
 from pactline.milestones.queries import contract_milestones, portfolio_today
 from pactline.reports.charts import TimelineItem, timeline_svg
+from pactline.savedviews.models import ListKey
+from pactline.savedviews.web import prepare as list_state
 from pactline.web.forms import submit
 from pactline.web.http import actor_of, is_htmx, member_view, paginate, portal_view, posted
 
 HISTORY_ON_PAGE = 12
+
+
+def words(actor: Actor) -> Terms:
+    """The organisation's words for Contract, Milestone and Party (messages, headings)."""
+    return terms_of(actor.organisation)
 
 
 # --- contract list ----------------------------------------------------------------------------
@@ -53,48 +62,26 @@ def _contract_filter(values: dict[str, Any]) -> ContractFilter:
     )
 
 
-# (label, ascending sort key, descending sort key or None): headers that sort the list.
-SORTABLE = (
-    ("Number", "number", "-number"),
-    ("Title", "title", "-title"),
-    ("Parties", None, None),
-    ("Owner", None, None),
-    ("Status", "status", None),
-    ("Value", "value", "-value"),
-    ("Health", "health", None),
-    ("Next due", "next_due", None),
-)
-
-
-def _columns(sort: str) -> list[dict[str, Any]]:
-    columns = []
-    for label, up, down in SORTABLE:
-        state = "ascending" if sort == up else "descending" if down and sort == down else ""
-        columns.append(
-            {
-                "label": label,
-                "aria_sort": state,
-                "next": (down if state == "ascending" and down else up),
-            }
-        )
-    return columns
-
-
 @portal_view
 def contract_list_view(request: HttpRequest) -> HttpResponse:
-    """The full page, or (for htmx) only the results table, for the same filters."""
+    """The full page, or (for htmx) only the results table, for the same filters. The columns
+    and saved views come from pactline.savedviews (`?cols=`, `?view=`)."""
+    state = list_state(request, ListKey.CONTRACTS)
+    if isinstance(state, HttpResponse):
+        return state  # opening a saved view (or the person's default one)
     actor = actor_of(request)
     form = ContractFilterForm(actor, request.GET or None)
     values = form.values() if form.is_bound else {}
     sort = values.get("sort", "number")
-    page = paginate(request, contract_list(actor, _contract_filter(values), sort))
+    page = paginate(request, state.spec.rows(actor, request.GET, state.available))
     context = {
         "form": form,
         "page_obj": page,
-        "columns": _columns(sort),
+        "lv_rows": state.rows(page.object_list),
         "sort": sort,
         "filtered": bool(values.keys() - {"sort"}),
         "htmx": is_htmx(request),
+        **state.context(),
     }
     template = (
         "contracts/_contract_results.html" if is_htmx(request) else "contracts/contract_list.html"
@@ -123,6 +110,7 @@ def _timeline(contract: Contract, milestones: list[Milestone], actor: Actor) -> 
         title=f"Timeline of {contract.number}",
         start=contract.start_on,
         end=contract.end_on,
+        words=words(actor),
     )
 
 
@@ -216,9 +204,13 @@ def contract_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if contract is not None:
-            messages.success(request, f"Contract {contract.number} created.")
+            messages.success(request, f"{words(actor).contract} {contract.number} created.")
             return redirect("contract-detail", pk=contract.pk)
-    context = {"form": form, "contract": None, "heading": "New contract"}
+    context = {
+        "form": form,
+        "contract": None,
+        "heading": f"New {words(actor).contract_lower}",
+    }
     return render(request, "contracts/contract_form.html", context, status=form.status)
 
 
@@ -238,7 +230,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, f"Contract {saved.number} saved.")
+            messages.success(request, f"{words(actor).contract} {saved.number} saved.")
             return redirect("contract-detail", pk=saved.pk)
     context = {
         "form": form,
@@ -261,7 +253,7 @@ def contract_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contract-detail", pk=contract.pk)
     status = form.cleaned_data["status"]
     services.close_contract(actor, contract, status, form.cleaned_data["version"])
-    messages.success(request, f"Contract {contract.number} closed as {status}.")
+    messages.success(request, f"{words(actor).contract} {contract.number} closed as {status}.")
     return redirect("contract-detail", pk=contract.pk)
 
 
@@ -272,7 +264,7 @@ def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.at_least(actor, Role.ADMIN), "Only admins delete contracts.")
     if request.method == "POST":
         services.delete_contract(actor, contract)
-        messages.success(request, f"Contract {contract.number} deleted.")
+        messages.success(request, f"{words(actor).contract} {contract.number} deleted.")
         return redirect("contract-list")
     return render(
         request,
@@ -282,7 +274,8 @@ def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "object": contract,
             "action": reverse("contract-delete", args=[contract.pk]),
             "cancel": reverse("contract-detail", args=[contract.pk]),
-            "warning": "This deletes the contract with all its milestones and checklists. "
+            "warning": f"This deletes the {words(actor).contract_lower} with all "
+            f"its {words(actor).milestones_lower} and checklists. "
             "It cannot be undone; the history keeps a record of the deletion.",
         },
     )
@@ -297,15 +290,21 @@ def _party(actor: Actor, pk: int) -> Party:
 
 @member_view
 def party_list(request: HttpRequest) -> HttpResponse:
+    """Parties with a search, a type filter, sortable and chosen columns, saved views."""
+    state = list_state(request, ListKey.PARTIES)
+    if isinstance(state, HttpResponse):
+        return state  # opening a saved view (or the person's default one)
     actor = actor_of(request)
     q = request.GET.get("q", "").strip()[:200]
-    parties = permissions.visible_parties(actor).annotate(
-        contract_count=Count("contracts", distinct=True),
-        contact_count=Count("contacts", distinct=True),
-    )
-    if q:
-        parties = parties.filter(Q(name__icontains=q) | Q(registration_number__icontains=q))
-    context = {"page_obj": paginate(request, parties.order_by("name", "pk")), "q": q}
+    page = paginate(request, state.spec.rows(actor, request.GET, state.available))
+    context = {
+        "page_obj": page,
+        "q": q,
+        "kinds": PartyKind.choices,
+        "kind": request.GET.getlist("kind"),
+        "lv_rows": state.rows(page.object_list),
+        **state.context(),
+    }
     return render(request, "contracts/party_list.html", context)
 
 
@@ -336,12 +335,17 @@ def party_create(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(permissions.can_manage_parties(actor), "Only managers and above manage parties.")
     form = PartyForm(posted(request))
+    add_custom_fields(form, actor, "party")
     if request.method == "POST" and form.validated():
         party = submit(form, lambda: services.create_party(actor, form.to_data()))
         if party is not None:
-            messages.success(request, f"Party {party.name} created.")
+            messages.success(request, f"{words(actor).party} {party.name} created.")
             return redirect("party-detail", pk=party.pk)
-    context = {"form": form, "party": None, "heading": "New party"}
+    context = {
+        "form": form,
+        "party": None,
+        "heading": f"New {words(actor).party_lower}",
+    }
     return render(request, "contracts/party_form.html", context, status=form.status)
 
 
@@ -351,6 +355,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
     party = _party(actor, pk)
     require(permissions.can_manage_parties(actor), "Only managers and above manage parties.")
     form = PartyForm(posted(request), initial=PartyForm.initial_for(party))
+    add_custom_fields(form, actor, "party", party)
     if request.method == "POST" and form.validated():
         saved = submit(
             form,
@@ -359,7 +364,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, f"Party {saved.name} saved.")
+            messages.success(request, f"{words(actor).party} {saved.name} saved.")
             return redirect("party-detail", pk=saved.pk)
     context = {"form": form, "party": party, "heading": f"Edit {party.name}"}
     return render(request, "contracts/party_form.html", context, status=form.status)
@@ -382,7 +387,7 @@ def party_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             context["problems"] = [f"This party {m}." for ms in exc.errors.values() for m in ms]
             return render(request, "web/confirm_delete.html", context, status=422)
-        messages.success(request, f"Party {party.name} deleted.")
+        messages.success(request, f"{words(actor).party} {party.name} deleted.")
         return redirect("party-list")
     return render(request, "web/confirm_delete.html", context)
 

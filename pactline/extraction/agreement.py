@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pactline.extraction.dates import DateMention
 from pactline.extraction.model import Field, Proposal, Span
@@ -58,8 +59,29 @@ _EFFECTIVE_IS_LAST_SIGNATURE = re.compile(
     r"effective\s+date[^.]{0,60}?(?<!after\sthe\sdate\sof\s)(?:last|latest|later)\s+(?:of\s+the\s+)?"
     r"(?:signature|signatory|party\s+(?:hereto\s+)?(?:has\s+)?(?:to\s+)?(?:execute|sign)|"
     r"date\s+(?:of\s+)?signed)"
+    r"|\beffective\s+(?:as\s+of|on|upon)\s+the\s+(?:date\s+(?:of\s+(?:the\s+)?)?(?:last|latest|later|final)"
+    r"\s+(?:signature|execution)|date\s+(?:last|finally)\s+signed)"
     r"|(?<!after\sthe\sdate\sof\s)(?:last|latest)\s+(?:signature|signatory|party\s+(?:hereto\s+)?(?:has\s+)?(?:execute|sign))"
     r"[^.]{0,40}?\(\s*[\"'\u201c\u201d]{0,2}effective\s+date",
+    re.IGNORECASE,
+)
+# '"Effective Date" means the date on which the Authority approves this Contract', "the
+# Effective Date shall be the Closing Date": effectiveness waits for an event
+_EFFECTIVE_IS_EVENT = re.compile(
+    rf"effective\s+date{_Q}\s*\)?\s*(?:shall\s+)?(?:mean|means|is|shall\s+be)\s+(?:the\s+)?"
+    r"(?:effective\s+date\s+of\s+this\s+\w+\s*,?\s*which\s+shall\s+be\s+the\s+)?"
+    r"(?:first\s+)?(?:date|day)\s+(?:on\s+which|upon\s+which|when|that)\b(?![^.]{0,80}?\b(?:sign|"
+    r"execut))"
+    r"|\b(?:this|the)\s+(?:agreement|contract)\s+shall\s+(?:take\s+effect|become\s+effective)"
+    r"\s+(?:after|upon|when|once)\s+(?:it\s+is\s+|the\s+)?(?:approv|receipt|obtain|clos|satisf)",
+    re.IGNORECASE,
+)
+_DAY_AFTER = re.compile(r"[Dd]ay\s+(?:after|following)\s|DAY\s+(?:AFTER|FOLLOWING)\s")
+_DAY_AFTER_LAST_SIGNATURE = re.compile(
+    r"effective[^.]{0,80}?\bday\s+(?:after|following)\s+the\s+(?:date\s+of\s+(?:the\s+)?)?"
+    r"(?:last|latest|later|final)\s+(?:signature|execution)"
+    rf"|\bday\s+(?:after|following)\s+the\s+(?:date\s+of\s+(?:the\s+)?)?(?:last|latest|final)\s+"
+    rf"signature[^.]{{0,60}}?\(\s*(?:the\s+)?{_Q}effective\s+date",
     re.IGNORECASE,
 )
 _EFFECTIVE_BLANK = re.compile(
@@ -222,28 +244,40 @@ def effective_date(
     cands = [c for c in candidates(text, mentions) if c.effective]
     if cands:
         return _proposal(Field.EFFECTIVE_DATE, cands[0].mention, text, 0.85, "effective clause")
-    if _EFFECTIVE_IS_LAST_SIGNATURE.search(text):
+    day_after = _DAY_AFTER.search(text) and _DAY_AFTER_LAST_SIGNATURE.search(text)
+    if day_after or _EFFECTIVE_IS_LAST_SIGNATURE.search(text):
         signed = signature_dates(text, mentions)
-        if signed:
-            last = max(signed, key=lambda m: m.value)  # type: ignore[arg-type,return-value]
-            proposal = _proposal(Field.EFFECTIVE_DATE, last, text, 0.6, "last signature date")
-            proposal.trace = "effective date = date of the last signature"
-            return proposal
-        return None
+        if not signed:
+            return None  # "as of the date last signed" with no date by the signatures
+        last = max(signed, key=lambda m: m.value)  # type: ignore[arg-type,return-value]
+        proposal = _proposal(Field.EFFECTIVE_DATE, last, text, 0.6, "last signature date")
+        proposal.trace = "effective date = date of the last signature"
+        if day_after and last.value:
+            proposal.value = last.value + timedelta(days=1)
+            proposal.trace = f"effective date = last signature {last.value.isoformat()} + 1 day"
+        return proposal
     blank = _EFFECTIVE_BLANK.search(text)
     if blank:
         span = Span(blank.start(), blank.end(), blank.group(0))
         return Proposal(Field.EFFECTIVE_DATE, None, span, 0.7, "effective clause", redacted=True)
     if agreement is None:
         return None
-    if _EFFECTIVE_IS_PREAMBLE.search(text) or _DEFINED_TERM.search(text):
-        return Proposal(
-            field=Field.EFFECTIVE_DATE,
-            value=agreement.value,
-            span=agreement.span,
-            confidence=0.65,
-            source="agreement date",
-            redacted=agreement.redacted,
-            trace=f"effective date = agreement date {agreement.display() or '(redacted)'}",
-        )
+    if _EFFECTIVE_IS_PREAMBLE.search(text):
+        return _same_as_agreement(agreement)
+    if _EFFECTIVE_IS_EVENT.search(text):
+        return None  # "Effective Date" means the date the authority approves: not yet known
+    if _DEFINED_TERM.search(text):
+        return _same_as_agreement(agreement)
     return None
+
+
+def _same_as_agreement(agreement: Proposal) -> Proposal:
+    return Proposal(
+        field=Field.EFFECTIVE_DATE,
+        value=agreement.value,
+        span=agreement.span,
+        confidence=0.65,
+        source="agreement date",
+        redacted=agreement.redacted,
+        trace=f"effective date = agreement date {agreement.display() or '(redacted)'}",
+    )

@@ -36,10 +36,11 @@ _PATTERNS: list[tuple[str, str]] = [
     # "May 1, 2006", "April. 1st 2019", "March 18. 2021", "MAY 3,2006"
     ("mdy", rf"\b{_MONTH}\.?\s*{_DAY}\s*[,.]?\s*,?\s*{_YEAR}"),
     # "1st day of May, 2006", "the 21st day of June 1999", "20th day of Friday, March 2020",
-    # "26 September 2019", "16 day of August. 2012"
+    # "26 September 2019", "16 day of August. 2012", "20 March day of 1998"
     (
         "dmy",
-        rf"\b{_DAY}\)?\s*(?:day\s+of\s+)?{_WEEKDAY}?{_MONTH}\s*[,.]?\s*(?:in\s+the\s+year\s+)?{_YEAR}",
+        rf"\b{_DAY}\)?\s*(?:day\s+of\s+)?{_WEEKDAY}?{_MONTH}\s*[,.]?\s*(?:in\s+the\s+year\s+|day\s+of\s+)?"
+        rf"{_YEAR}",
     ),
     # "the twenty-first day of June, 1999"
     (

@@ -10,8 +10,10 @@ with the arithmetic kept as the proposal's trace.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -33,12 +35,13 @@ _STRONG_STATEMENT = re.compile(
     r"(?<!within\sthe\s)(?<!after\sthe\s)(?<!for\sthe\s)(?<!upon\sthe\s)"
     r"\b(?:the\s+)?(?:initial\s+|original\s+)?(?:term|duration)\s+of\s+(?:this\s+[\w-]+|the\s+"
     r"(?:[\w-]+\s+){0,3}?(?:agreement|contract|(?-i:[A-Z]{2,6})))\b(?!\s+(?:and|or)\b)"
-    r"|\b(?:your|the)\s+employment\s+(?:shall|will)\s+(?:commence|begin|continue)"
+    r"|\b(?:your|the)\s+employment\s+(?:shall|will)\s+(?:commence|begin|start|continue)"
     r"|(?<!that\s)(?<!while\s)(?<!if\s)(?<!when\s)\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:agreement|contract)\s*,?\s*(?:shall|will|is\s+to|is)\s+(?:be\s+)?(?:commence|begin|"
     r"become\s+effective|take\s+effect|continue|remain|be\s+in\s+(?:full\s+)?(?:force|effect)|"
-    r"in\s+(?:full\s+)?(?:force|effect)|effective|expire|terminate\b|extend|run)"
+    r"in\s+(?:full\s+)?(?:force|effect)|effective|expire|terminate\b|extend|run|valid\b)"
     r"|\bcommencement\s+date\s+(?:for|of)\s+this\s+(?:agreement|contract)\b"
+    r"|\b(?:shall|will)\s+have\s+a\s+(?:duration|term|validity)\s+of\b"
     r"|\binitial\s+(?:term|period)\b|\bterm\s*:|\bterm\s+(?:shall|will)\s+(?:commence|begin|be|"
     r"continue|expire|end|run)|[\"\u201c](?:term|contract\s+period|service\s+period)[\"\u201d]\s+"
     r"(?:shall\s+)?means?",
@@ -85,6 +88,28 @@ _FOR_DURATION = re.compile(
     rf"period\s+of\s+)?)?(?:an?\s+initial\s+(?:period|term)\s+of\s+)?{DURATION}",
     re.IGNORECASE,
 )
+# "continue in effect until Acme ceases development", "end on the expiration of all orders",
+# "will not end until ...": the term ends on an event, not a date (CUAD answers "perpetual")
+_UNTIL_EVENT = re.compile(
+    r"\b(?:(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)|the\s+(?:initial\s+)?term"
+    r"(?:\s+of\s+(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract))?|(?:your|the)\s+"
+    r"employment)\s*,?\s+(?:[^.;]{0,160}?\b(?:and\s+)?)?(?:shall|will)\s+(?:(?:continue|remain)"
+    r"(?:\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?)?|not\s+end)\s+"
+    r"(?:unless\s+and\s+)?until\b"
+    r"|\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|term)\b[^.;]{0,200}?\b(?:shall|will)"
+    r"\s+(?:end|expire|terminate)\s+(?:on|upon)\s+the\s+[\w-]+\s+day\s+(?:following|after)\s+"
+    r"(?:a|the|any|its)\s+(?:written\s+)?notice\b"
+    r"|\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|term)\b[^.;]{0,200}?\b"
+    r"(?:ending|end|expire|expiring)\s+(?:on|upon|with)\s+the\s+"
+    r"(?:expiration|termination|completion)\s+(?:and(?:/or)?\s+(?:expiration|termination)\s+)?of\s+"
+    r"(?:(?:all|each|the\s+last)\s+)?(?!this\b)",
+    re.IGNORECASE,
+)
+_EVENT_TAIL = re.compile(
+    rf"{DURATION}|anniversary|\b(?:19|20)\d\d\b|\b(?:term|period)\s+of\b|"
+    r"\[\s*\*|_{3}|\b(?:later|longer|shorter)\s+of\b",
+    re.IGNORECASE,
+)
 _ANNIVERSARY = re.compile(
     rf"(?:(?P<ord>{ORDINAL_WORD}|\d+\s?(?:st|nd|rd|th|s\s?t|n\s?d|r\s?d|t\s?h))|(?P<card>{AMOUNT})"
     r"\s*-?\s*years?)\s*(?:\([^)]{1,8}\)\s*)?anniversary\s+of\s+"
@@ -109,7 +134,7 @@ _EVENT_ANCHORS = ("launch", "closing", "rig", "first", "acceptance", "installati
                   "completion")  # fmt: skip
 
 
-@dataclass
+@dataclass(frozen=True)
 class TermClause:
     start: int
     end: int
@@ -119,24 +144,53 @@ class TermClause:
 def _worth_a_look(lowered: str) -> bool:
     """A cheap test before the expensive patterns: names a term and says something timed."""
     return any(
-        w in lowered for w in ("term", "agreement", "contract", "period", "duration")
+        w in lowered for w in ("term", "agreement", "contract", "period", "duration", "employment")
     ) and any(w in lowered for w in _TIMED_WORDS)
 
 
 _TIMED_WORDS = ("year", "month", "day", "anniversar", "indefinite", "perpetu", "terminated",
-                "19", "20", "week")  # fmt: skip
+                "19", "20", "week", "until", "through", "expire", "end on")  # fmt: skip
+
+
+# a heading on its own: after a section number, a line break or the end of a sentence
+_TERM_HEADING = re.compile(
+    r"(?:\n\s*|[.:;]\s+|\d{1,2}(?:\.\d{1,2})*\.?\s+)(?:(?:Initial|INITIAL)\s+)?(?:Term|TERM)\.\s*$"
+)
+_STARTS_WITH_DURATION = re.compile(
+    rf"^\s*(?:an?\s+(?:initial\s+)?(?:period|term)\s+of\s+)?{DURATION}\s+(?:from|after|following|"
+    r"commencing|beginning|starting)\b",
+    re.IGNORECASE,
+)
+
+
+def _under_term_heading(text: str, start: int, sentence: str) -> re.Match[str] | None:
+    """ "4. Term. Three (3) years from the Effective Date.": the heading names the subject."""
+    tail = text[max(0, start - 24) : start]
+    if ("erm." not in tail and "ERM." not in tail) or not _TERM_HEADING.search(tail):
+        return None
+    return _STARTS_WITH_DURATION.match(sentence)
 
 
 def term_clauses(text: str) -> list[TermClause]:
     """Sentences that say how long the agreement lasts, best first."""
+    return list(_term_clauses(text))
+
+
+@lru_cache(maxsize=8)
+def _term_clauses(text: str) -> tuple[TermClause, ...]:
     found: list[TermClause] = []
     for start, end in sentences(text):
-        if end - start > 1500 or not _worth_a_look(text[start:end].lower()):
+        heading = _under_term_heading(text, start, text[start:end])
+        if end - start > 1500 or not (heading or _worth_a_look(text[start:end].lower())):
             continue
         sentence = re.sub(r"\s+", " ", text[start:end])
-        strong = _STRONG_STATEMENT.search(sentence)
+        strong = heading or _STRONG_STATEMENT.search(sentence)
         statement = strong or _STATEMENT.search(sentence)
-        if not statement or not _CONTENT.search(sentence, statement.start()):
+        if not statement or not (
+            _CONTENT.search(sentence, statement.start())
+            or _NAMED_PERIOD.search(sentence, statement.start())
+            or _REDACTED_END.search(sentence, statement.start())
+        ):
             continue
         score = 2.0 if strong else 1.0
         if _OFF_TOPIC.search(sentence):
@@ -146,7 +200,7 @@ def term_clauses(text: str) -> list[TermClause]:
             score -= 0.3
         found.append(TermClause(start, end, score))
     found.sort(key=lambda c: (-c.score, c.start))
-    return found
+    return tuple(found)
 
 
 def _add(start: date, duration: Duration) -> date:
@@ -160,16 +214,54 @@ def _add(start: date, duration: Duration) -> date:
     return start + relativedelta(days=duration.amount)
 
 
+_COMMENCEMENT_IS = re.compile(
+    r"[\"\u201c]Commencement\s+Date[\"\u201d]\s*(?:shall\s+)?(?:means?|is|shall\s+be)\s+(?:the\s+)?"
+    r"|\bthe\s+commencement\s+date\s+(?:for|of)\s+this\s+[\w-]+\s+(?:shall|will)\s+be\s+"
+    r"|\bthe\s+Commencement\s+Date\s+(?:shall|will)\s+be\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_COMMENCEMENT_WORD = re.compile(r"[Cc]ommencement\s+[Dd]ate|COMMENCEMENT\s+DATE")
+_COMMENCEMENT_AFTER = re.compile(
+    r"\s*,?\s*\(\s*(?:the\s+|hereinafter\s+)?[\"\u201c]Commencement\s+Date[\"\u201d]\s*\)"
+)
+_IS_EFFECTIVE = re.compile(
+    r"^(?:effective\s+date|date\s+(?:hereof|of\s+this\s+agreement|first\s+(?:above\s+)?written))",
+    re.IGNORECASE,
+)
+
+
+def commencement_date(text: str, mentions: list[DateMention]) -> tuple[bool, date | None]:
+    """A "Commencement Date" the text defines apart from the effective date: (defined, its
+    value); the value is None when it is an event ("the date the first Unit is delivered")."""
+    if not _COMMENCEMENT_WORD.search(text):
+        return False, None
+    for m in mentions:
+        if _COMMENCEMENT_AFTER.match(text, m.end, m.end + 60):
+            return True, m.value
+    for found in _COMMENCEMENT_IS.finditer(text):
+        rest = text[found.end() : found.end() + 40]
+        if _IS_EFFECTIVE.match(rest):
+            return False, None
+        for m in mentions:
+            if found.end() <= m.start <= found.end() + 15:
+                return True, m.value
+        return True, None
+    return False, None
+
+
 @dataclass
 class Anchors:
     agreement: Proposal | None
     effective: Proposal | None
+    commencement: tuple[bool, date | None] = (False, None)
 
     def resolve(self, name: str) -> tuple[date | None, str]:
         """The date an anchor phrase points at, and how to name it in a trace."""
         name = re.sub(r"\s+", " ", name.lower())
         if name.startswith(_EVENT_ANCHORS):
             return None, name
+        if "commencement" in name and self.commencement[0]:
+            return self.commencement[1], "commencement date"
         if "effective" in name or "commencement" in name:
             if self.effective:  # a redacted effective date is unknown, not the agreement date
                 return (self.effective.value if isinstance(self.effective.value, date) else None,
@@ -197,6 +289,13 @@ def _proposal(
     )
 
 
+_REDACTED_END = re.compile(
+    r"\b(?:until|through|expire\s+on|end\s+on|terminate\s+on)\s+(?:\[\s*\*+\s*\]|\[\s*\.{3}\s*\*+\s*"
+    r"\.{3}\s*\]|\[\s*\])(?!\s*(?:\(|[\w-]+\s+)?(?:days?|weeks?|months?|years?)\b)",
+    re.IGNORECASE,
+)
+
+
 def _stated_end(text: str, clause: TermClause, mentions: list[DateMention]) -> Proposal | None:
     inside = [m for m in mentions if clause.start <= m.start < clause.end]
     for m in inside:
@@ -207,6 +306,11 @@ def _stated_end(text: str, clause: TermClause, mentions: list[DateMention]) -> P
                 proposal.redacted = True
                 return proposal
             return _proposal(m.value, m.start, m.end, text, 0.85)
+    blank = _REDACTED_END.search(text, clause.start, clause.end)
+    if blank:  # "shall expire on [***]": a date was there, it is not known
+        proposal = _proposal(None, blank.start(), blank.end(), text, 0.75)
+        proposal.redacted = True
+        return proposal
     return None
 
 
@@ -264,7 +368,7 @@ def _derived_end(text: str, clause: TermClause, mentions: list[DateMention],
             s, e = clause.start + ann.start(), clause.start + ann.end()
             return _proposal(end, s, e, text, 0.75, trace)
         return None
-    found = _FOR_DURATION.search(sentence)
+    found = _FOR_DURATION.search(sentence) or _under_term_heading(text, clause.start, sentence)
     if not found:
         return None
     inner = DURATION_RE.search(sentence, found.start("amount"))
@@ -284,8 +388,93 @@ def _derived_end(text: str, clause: TermClause, mentions: list[DateMention],
     return _proposal(end, s, e, text, 0.7, trace)
 
 
+# "shall continue in effect for the Service Period", "until the Expiry Date": a period or
+# date with a capitalised name defined elsewhere in the text
+_NAMED_PERIOD = re.compile(
+    r"\b(?:for|until|through|during|to|on)\s+the\s+(?!(?:Effective|Commencement|Initial|"
+    r"Execution|Signature|Renewal)\s)(?P<name>(?:[A-Z][\w-]*\s+){1,3}"
+    r"(?:Period|Term|Date|Window|Duration|Season|Phase))\b"
+)
+
+
+def _defined_period(text: str, clause: TermClause, mentions: list[DateMention],
+                    anchors: Anchors) -> Proposal | None:  # fmt: skip
+    sentence = re.sub(r"\s+", " ", text[clause.start : clause.end])
+    for found in _NAMED_PERIOD.finditer(sentence):
+        name = found["name"]
+        words = r"\s+".join(re.escape(w) for w in name.split())
+        definition = re.search(
+            rf"{_Q_OPEN}{words}{_Q_CLOSE}\s*(?:shall\s+)?(?:means?|is|shall\s+be)\b"
+            rf"|\((?:the\s+|such\s+)?{_Q_OPEN}{words}{_Q_CLOSE}\s*\)",
+            text,
+        )
+        if definition is None:
+            continue
+        for start, end in sentences(text, definition.start(), definition.end()):
+            inner = TermClause(start, end, 1.0)
+            proposal = _stated_end(text, inner, mentions) or _derived_end(
+                text, inner, mentions, anchors
+            )
+            if proposal:
+                proposal.trace = (proposal.trace + f" ({name} as defined)").strip()
+                return proposal
+    return None
+
+
+_Q_OPEN = '["\u201c]'
+_Q_CLOSE = '["\u201d]'
+
+
+def _until_event(text: str) -> Proposal | None:
+    """A term that lasts until an event ("until Acme ceases development", "ending on the
+    expiration of all orders") rather than for a time or to a date: no end date."""
+    spans = sentences(text)
+    starts = [s for s, _ in spans]
+    seen = -1
+    for trigger in _UNTIL_TRIGGER.finditer(text):
+        index = bisect_right(starts, trigger.start()) - 1
+        if index <= seen or index < 0:
+            continue
+        seen = index
+        start, end = spans[index]
+        if end - start > 1500:
+            continue
+        lowered = text[start:end].lower()
+        if not any(w in lowered for w in ("agreement", "contract", "term", "employment")):
+            continue
+        sentence = re.sub(r"\s+", " ", text[start:end])
+        found = _UNTIL_EVENT.search(sentence)
+        if not found or _SURVIVAL.search(sentence, 0, found.start()):
+            continue
+        on_notice = found.group(0).lower().endswith("notice")
+        if not on_notice and _EVENT_TAIL.search(sentence, found.end(), found.end() + 220):
+            continue
+        raw = _UNTIL_EVENT.search(text, start, end)
+        s, e = raw.span() if raw else (start, end)
+        return _proposal(PERPETUAL, s, e, text, 0.6, "the term ends on an event, not on a date")
+    return None
+
+
+# cheap marks of the sentences worth the full pattern
+_UNTIL_TRIGGER = re.compile(
+    r"\buntil\b|\b(?:end|ending|expire|expiring|terminate)\s+(?:on|upon|with)\s+the\b",
+    re.IGNORECASE,
+)
+_SURVIVAL = re.compile(
+    r"surviv|confidential|obligations?\s+(?:of|under)|licen[cs]e|warrant|"
+    r"\bif\b|\bin\s+the\s+event\b|\bprovided\b",
+    re.IGNORECASE,
+)
+
+
 def expiration(text: str, mentions: list[DateMention], anchors: Anchors) -> Proposal | None:
-    """The end of the initial term: a stated date, else a duration from the start date."""
+    """The end of the initial term: a stated date, else a duration from the start date, else
+    "perpetual" when the term lasts until an event."""
+    anchors.commencement = commencement_date(text, mentions)
+    return _expiration(text, mentions, anchors) or _until_event(text)
+
+
+def _expiration(text: str, mentions: list[DateMention], anchors: Anchors) -> Proposal | None:
     clauses = term_clauses(text)[:6]
     for i, clause in enumerate(clauses):
         stated = _stated_end(text, clause, mentions)
@@ -300,6 +489,9 @@ def expiration(text: str, mentions: list[DateMention], anchors: Anchors) -> Prop
                     if stated:
                         return stated
             return derived
+        defined = _defined_period(text, clause, mentions, anchors)
+        if defined:
+            return defined
         sentence = text[clause.start : clause.end]
         perpetual = _PERPETUAL.search(sentence)
         if perpetual and not re.search(

@@ -19,6 +19,11 @@ _YEAR_AFTER_DAY = re.compile(r"\d\d?\.\s+(?:19|20)\d\d\b|\d\.\s+(?:19|20)\d\d\b"
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Inc|Ltd|Co|Corp|No|Nos|Sec|St|Mr|Mrs|Ms|Dr|U\.S|vs|Jr|Sr|Art|para)|\b[A-Za-z])$"
 )
+_MONTH_BEFORE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)$",
+    re.IGNORECASE,
+)
 _MAX_SENTENCE = 1500
 
 # "Source: ACME CORP, 10-K, 3/30/2016": the EDGAR filing footer, never a contract date.
@@ -33,6 +38,12 @@ def _boundaries(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if text[m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
             continue
         if _YEAR_AFTER_DAY.match(text, max(0, m.start() - 2)):  # "March 18. 2021"
+            continue
+        if (
+            text[m.start()] == "."
+            and text[m.end() : m.end() + 1].isdigit()
+            and _MONTH_BEFORE.search(text, max(0, m.start() - 10), m.start())
+        ):  # "April. 1st 2019"
             continue
         found.append((m.start() + (1 if text[m.start()] == "." else 0), m.end()))
     return found

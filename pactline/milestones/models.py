@@ -27,6 +27,40 @@ class MilestoneKind(models.TextChoices):
     CUSTOM = "custom", "Custom"
 
 
+class MilestoneType(models.Model):
+    """A kind of milestone, per organisation: its `key` is what milestones, template items and
+    series store in their `kind` column (and the API's name for it); the rest is presentation
+    and defaults (see pactline.milestones.types). Seeded from `MilestoneKind` for every
+    organisation. Archived types stay valid on existing rows but are no longer offered."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=32)
+    name = models.CharField(max_length=100)
+    colour = models.CharField(max_length=7, default="#64748b")
+    icon = models.CharField(max_length=32, blank=True)
+    # Titles of checklist items every new milestone of this type starts with.
+    default_checklist = models.JSONField(default=list, blank=True)
+    # Reminder policy fields (pactline.notifications.policies) given to every new milestone of
+    # this type as its own policy; empty: the contract's or organisation's policy applies.
+    default_reminders = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="uniq_milestone_type_key"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="uniq_milestone_type_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MilestoneStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     IN_PROGRESS = "in_progress", "In progress"
@@ -60,7 +94,7 @@ class Milestone(models.Model):
     title = models.CharField(max_length=300)
     # The milestone's id in another system (a spreadsheet, a project plan); imports match on it.
     external_id = models.CharField(max_length=100, blank=True, db_index=True)
-    kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="custom")
+    kind = models.CharField(max_length=32, default="custom")  # a MilestoneType key
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,6 +137,10 @@ class Milestone(models.Model):
     )
     completed_on = models.DateField(null=True, blank=True)
     payment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    # The contract's currency, copied (derived, no event): the payment figures group by it
+    # without a join per row. Kept by the services: set when a milestone is made, rewritten
+    # when the contract's currency changes (contracts.services.update_contract).
+    currency = models.CharField(max_length=3, blank=True, default="")
     # Share of the contract value in percent; when set, payment_amount follows the value.
     payment_share = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     # The day its payment may be invoiced: set when a payment milestone is accepted (or done).
@@ -137,6 +175,8 @@ class Milestone(models.Model):
     )
     occurrence_date = models.DateField(null=True, blank=True)
     detached = models.BooleanField(default=False)
+    # Custom field values by key, validated by pactline.customfields.services.clean_values.
+    custom_fields = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -154,8 +194,10 @@ class Milestone(models.Model):
             ),
         ]
         indexes = [
+            # Open work by due date, covering what the dashboard's counts read (one grouped
+            # pass per due date, reports.queries.dashboard._open_counts).
             models.Index(
-                fields=["organisation", "due_date"],
+                fields=["organisation", "due_date", "forecast_date", "status", "contract"],
                 name="milestone_open_due",
                 condition=Q(status__in=["planned", "in_progress", "submitted", "rejected"]),
             ),
@@ -164,6 +206,12 @@ class Milestone(models.Model):
             ),
             models.Index(fields=["organisation", "owner", "due_date"], name="milestone_org_owner"),
             models.Index(fields=["contract", "position"], name="milestone_contract_pos"),
+            # A contract's worst health and next due milestone (contracts.queries.contract_list):
+            # one index-only probe per contract and health.
+            models.Index(
+                fields=["contract", "status", "due_date", "forecast_date", "completed_on"],
+                name="milestone_contract_health",
+            ),
             # Dashboard, analytics and cash flow (pactline.reports.queries): covering indexes,
             # so counts over open or completed work read the index alone.
             models.Index(
@@ -195,6 +243,7 @@ class Milestone(models.Model):
             models.Index(
                 fields=[
                     "organisation",
+                    "currency",
                     "due_date",
                     "payment_amount",
                     "retention_amount",
@@ -214,12 +263,18 @@ class Milestone(models.Model):
                 condition=Q(due_anchor__in=["milestone", "milestone_done"]),
             ),
             models.Index(
-                fields=["organisation", "contract", "retention_amount", "status"],
+                fields=["organisation", "currency", "contract", "retention_amount", "status"],
                 name="milestone_retention_held",
                 condition=Q(retention_amount__isnull=False, retention_paid_on__isnull=True),
             ),
             models.Index(
-                fields=["organisation", "paid_on", "payment_amount"],
+                fields=[
+                    "organisation",
+                    "paid_on",
+                    "currency",
+                    "payment_amount",
+                    "retention_amount",
+                ],
                 name="milestone_paid",
                 condition=Q(paid_on__isnull=False),
             ),
@@ -275,7 +330,7 @@ class MilestoneSeries(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="series")
     title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="report")
+    kind = models.CharField(max_length=32, default="report")  # a MilestoneType key
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -292,6 +347,8 @@ class MilestoneSeries(models.Model):
     payment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     window_days = models.PositiveIntegerField(default=366)
     generated_until = models.DateField(null=True, blank=True)
+    # Custom-field values every generated occurrence starts with (milestone fields).
+    custom_fields = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -353,7 +410,7 @@ class TemplateItem(models.Model):
     template = models.ForeignKey(MilestoneTemplate, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=32, choices=MilestoneKind.choices, default="custom")
+    kind = models.CharField(max_length=32, default="custom")  # a MilestoneType key
     description = models.TextField(blank=True)
     anchor = models.CharField(max_length=24, choices=ANCHOR_CHOICES, default="contract_start")
     # For anchors "milestone"/"milestone_done": an earlier item of the same template.

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.urls import reverse
 
 from pactline.accounts.models import Membership, Organisation, Role
+from pactline.accounts.terminology import terms_of
 from pactline.activity.models import Event
-from pactline.contracts.models import Contract, ContractMember
+from pactline.contracts.models import Contract
 from pactline.milestones.models import Milestone
 from pactline.notifications import messages, outgoing
 from pactline.notifications.models import Delivery, Topic, Watch
 from pactline.notifications.preferences import Preferences
+from pactline.notifications.visibility import Sight
 
 ACTIVITY_VERBS = frozenset(
     {
@@ -53,8 +55,8 @@ class Audience:
     contract_watchers: dict[int, set[int]]
     milestone_watchers: dict[int, set[int]]
     prefs: Preferences
-    # Restricted contracts -> the people named on them (admins and owners see them anyway).
-    named: dict[int, set[int]] = field(default_factory=dict)
+    # Who may see which contract and milestone (restricted contracts, guests).
+    sight: Sight | None = None
 
     @classmethod
     def load(
@@ -64,6 +66,7 @@ class Audience:
         contracts: dict[int, Contract],
         milestones: dict[int, Milestone],
     ) -> Audience:
+        events = list(events)
         roles = dict(
             Membership.objects.filter(organisation=organisation, user__is_active=True).values_list(
                 "user_id", "role"
@@ -78,22 +81,25 @@ class Audience:
             contract_id__in=contract_ids
         ).values_list("contract_id", "milestone_id", "user_id"):
             (by_milestone[milestone_id] if milestone_id else by_contract[contract_id]).add(user_id)
-        named: dict[int, set[int]] = {pk: set() for pk, c in contracts.items() if c.restricted}
-        for contract_id, user_id in ContractMember.objects.filter(
-            contract_id__in=list(named)
-        ).values_list("contract_id", "user_id"):
-            named[contract_id].add(user_id)
+        gone = {e.contract_id for e in events if e.contract_id and e.contract_id not in contracts}
+        sight = Sight.load([organisation.pk], contracts.values(), deleted=gone)
         prefs = Preferences.load(roles)
-        return cls(organisation, roles, by_contract, by_milestone, prefs, named)
+        return cls(organisation, roles, by_contract, by_milestone, prefs, sight)
 
-    def sees(self, contract: Contract | None, user_id: int) -> bool:
-        """Nobody hears about a restricted contract they may not see (access, issue 5)."""
-        if contract is None or contract.pk not in self.named:
+    def sees(
+        self, event: Event, contract: Contract | None, milestone: Milestone | None, user_id: int
+    ) -> bool:
+        """Nobody hears about what does not exist for them (access, issue 5): a restricted
+        contract they are not named on (deleted or not), and for a guest anything but the
+        milestones shared with them (as `permissions.visible_events`)."""
+        if self.sight is None:
             return True
-        return (
-            self.roles.get(user_id) in (Role.ADMIN, Role.OWNER)
-            or user_id in self.named[contract.pk]
-        )
+        org = self.organisation.pk
+        if milestone is not None:
+            return self.sight.sees_milestone(milestone, user_id)
+        if not self.sight.sees_contract(org, event.contract_id, user_id):
+            return False
+        return not self.sight.is_guest(org, user_id) or event.subject_type == "subscription"
 
     def _who(
         self, event: Event, contract: Contract | None, milestone: Milestone | None
@@ -133,7 +139,8 @@ class Audience:
             add(_after(event, "owner_id"), Topic.ASSIGNMENT, f"You now own {label}")
             add(_after(event, "approver_id"), Topic.ASSIGNMENT, f"You now approve {label}")
         if kind == "contract":
-            add(_after(event, "owner_id"), Topic.ASSIGNMENT, f"You now own contract {label}")
+            word = terms_of(self.organisation).word("contract", "lower")  # its own word
+            add(_after(event, "owner_id"), Topic.ASSIGNMENT, f"You now own {word} {label}")
         return found
 
     def deliveries(
@@ -144,7 +151,7 @@ class Audience:
         for user_id, (topic, title) in sorted(self._who(event, contract, milestone).items()):
             if user_id == event.actor_id or user_id not in self.roles:
                 continue
-            if not self.sees(contract, user_id):
+            if not self.sees(event, contract, milestone, user_id):
                 continue
             fields = {
                 "organisation": self.organisation,

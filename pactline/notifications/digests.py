@@ -17,6 +17,7 @@ from pactline.accounts.models import User
 from pactline.notifications import outgoing
 from pactline.notifications.models import Delivery, DeliveryStatus, EmailMode
 from pactline.notifications.reminders.rules import zone
+from pactline.notifications.visibility import still_visible
 
 QUEUED = DeliveryStatus.QUEUED
 
@@ -76,6 +77,16 @@ def _make(organisation_id: int, user_id: int, mode: str, name: str) -> bool:
         )
         .order_by("contract_id", "pk")
     )
+    unseen = [
+        i.pk
+        for i in items
+        if not still_visible(organisation_id, user_id, i.contract_id, i.milestone_id)
+    ]
+    if unseen:  # a contract restricted (or a membership changed) since they were queued
+        Delivery.objects.filter(pk__in=unseen).update(
+            status=DeliveryStatus.CANCELLED, last_error="not visible to the recipient"
+        )
+        items = [i for i in items if i.pk not in unseen]
     if not items:  # another worker gathered them first
         Delivery.objects.filter(pk=digest.pk).update(
             status=DeliveryStatus.CANCELLED, next_attempt_at=None

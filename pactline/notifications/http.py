@@ -2,6 +2,7 @@
 
 - Fixed timeouts (PACTLINE_HTTP_TIMEOUT; connecting at most 5 s), no retries here (the delivery
   machinery retries with backoff), no redirects followed (a 3xx is a failed attempt).
+- Saving a subscription refuses localhost and private address literals at once (422).
 - The host name is resolved once and every address checked: private, loopback, link-local,
   multicast and reserved addresses are refused unless PACTLINE_ALLOW_PRIVATE_WEBHOOKS is on.
   The request then goes to the address that was checked (TLS still verifies the host name), so
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -39,6 +41,23 @@ def check_url(url: str) -> str | None:
         return "must name a host"
     if parts.username or parts.password:
         return "must not contain a user name or password"
+    return _local_host(parts.hostname)
+
+
+def _local_host(host: str) -> str | None:
+    """Refuse at once what needs no DNS to know: localhost and private address literals.
+    Names are resolved and their addresses checked again at every delivery (`resolve`)."""
+    if settings.PACTLINE_ALLOW_PRIVATE_WEBHOOKS:
+        return None
+    host = host.rstrip(".").lower()
+    local = host == "localhost" or host.endswith(".localhost")
+    with contextlib.suppress(ValueError):  # a name, not an address
+        local = local or not address_allowed(host)
+    if local:
+        return (
+            f"must not point at a private or local address ({host}) unless "
+            "PACTLINE_ALLOW_PRIVATE_WEBHOOKS=1"
+        )
     return None
 
 

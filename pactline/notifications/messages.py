@@ -73,8 +73,11 @@ def event_payload(
     data: dict[str, Any] = {}
     if contract is not None:
         data["contract"] = contract_facts(contract)
+        # Webhooks belong to the organisation (admins): every custom field, hidden ones too.
+        data["contract"]["custom_fields"] = dict(contract.custom_fields or {})
     if milestone is not None:
         data["milestone"] = milestone_facts(milestone)
+        data["milestone"]["custom_fields"] = dict(milestone.custom_fields or {})
     return {
         "id": event.pk,
         "type": event_type(event),
@@ -196,6 +199,42 @@ def contract_reminder(
         "due_date": target_date.isoformat(),
         "milestone": None,
         "contract": contract_facts(c),
+        "actions": False,
+    }
+
+
+def custom_date_reminder(
+    subject: Contract | Milestone,
+    label: str,
+    target: str,
+    target_date: date,
+    rule: str,
+    occurrence: date,
+    topic: str = "reminder",
+) -> dict[str, Any]:
+    """A reminder of a date custom field (pactline.customfields: "remind N days before")."""
+    if isinstance(subject, Milestone):
+        name = f"{subject.contract.number} {subject.title}"
+        contract, milestone = subject.contract, milestone_facts(subject)
+        url = milestone["url"]
+    else:
+        name = f"{subject.number} {subject.title}"
+        contract, milestone = subject, None
+        url = absolute(reverse("contract-detail", args=[subject.pk]))
+    ahead = (target_date - occurrence).days
+    when = "is today" if ahead == 0 else f"is in {_days(ahead, False)}"
+    return {
+        "topic": topic,
+        "kind": "reminder",
+        "title": f"{label} of {name} {when}",
+        "text": f"{label}: {target_date:%a %d %b %Y}.",
+        "url": url,
+        "target": target,
+        "rule": rule,
+        "occurrence": occurrence.isoformat(),
+        "due_date": target_date.isoformat(),
+        "milestone": milestone,
+        "contract": contract_facts(contract),
         "actions": False,
     }
 

@@ -45,6 +45,8 @@ class Affected:
             self.contracts.add(event.subject_id)
         elif event.subject_type == "organisation":  # its policy or its closure days
             self.organisations.add(event.subject_id)
+        elif event.subject_type == "customfield":  # a date field's reminder (customfields)
+            self.organisations.add(event.organisation_id)
 
     def refresh(self) -> None:
         for organisation_id in self.organisations:

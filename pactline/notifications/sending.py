@@ -18,6 +18,7 @@ from pactline.milestones.models import OPEN_STATUSES, Milestone
 from pactline.notifications.channels import registry
 from pactline.notifications.channels.registry import DeliveryError, Outcome
 from pactline.notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
+from pactline.notifications.visibility import still_visible
 
 log = logging.getLogger(__name__)
 PENDING = DeliveryStatus.PENDING
@@ -89,13 +90,23 @@ def _stale(delivery: Delivery) -> bool:
     return not status or status[0] not in OPEN_STATUSES
 
 
+def _unseen(delivery: Delivery) -> bool:
+    """A personal message about a contract its recipient may no longer see is not sent."""
+    if delivery.recipient_id is None or delivery.contract_id is None:
+        return False
+    return not still_visible(
+        delivery.organisation_id, delivery.recipient_id, delivery.contract_id, delivery.milestone_id
+    )
+
+
 def attempt(delivery: Delivery) -> bool:
     """Try once; record the attempt; schedule a retry or give up. True when it went out."""
-    if _stale(delivery):
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.CANCELLED, next_attempt_at=None, last_error="no longer due"
-        )
-        return False
+    for gone, why in ((_stale, "no longer due"), (_unseen, "not visible to the recipient")):
+        if gone(delivery):
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.CANCELLED, next_attempt_at=None, last_error=why
+            )
+            return False
     number = delivery.attempts + 1
     started, clock = timezone.now(), time.monotonic()
     error: DeliveryError | None = None
@@ -242,3 +253,13 @@ def due_subscriptions(now: datetime | None = None) -> list[int]:
             ).values_list("subscription_id", flat=True)
         )
     )
+
+
+def undelivered_mail(organisation_id: int, days: int = 14) -> list[Delivery]:
+    """The organisation's e-mails that failed at least once and are not out: still retrying
+    (pending), or given up (failed) in the last `days`. Newest first; shown to admins."""
+    since = timezone.now() - timedelta(days=days)
+    rows = Delivery.objects.filter(organisation_id=organisation_id, channel="email").filter(
+        Q(status=PENDING, attempts__gt=0) | Q(status=DeliveryStatus.FAILED, created_at__gte=since)
+    )
+    return list(rows.select_related("recipient").order_by("-pk")[:50])

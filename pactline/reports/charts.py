@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from pactline.accounts.terminology import Terms
+
 # Health -> marker colour. Late things are red; each colour has >= 3:1 contrast on white.
 HEALTH_COLOURS = {
     "overdue": "#d92d20",
@@ -221,6 +223,7 @@ def timeline_svg(
     start: date | None = None,
     end: date | None = None,
     width: int = 960,
+    words: Terms | None = None,
 ) -> str:
     """A horizontal timeline: one row per item, a marker at its due date, a line for today.
 
@@ -230,7 +233,8 @@ def timeline_svg(
     height = AXIS_HEIGHT + max(len(items), 1) * ROW_HEIGHT + PAD_BOTTOM
     scale = _Scale(first, last, LABEL_WIDTH, width - PAD_RIGHT)
     late = sum(1 for i in items if i.health in LATE)
-    summary = f"{title}: {len(items)} milestone{'s' if len(items) != 1 else ''}"
+    words = words or Terms()  # the organisation's words for Milestone
+    summary = f"{title}: {len(items)} {words.word('milestone', 'lower', count=len(items))}"
     if late:
         summary += f", {late} late"
     summary += f"; today is {today.isoformat()}"
@@ -245,7 +249,7 @@ def timeline_svg(
     if not items:
         parts.append(
             f'<text x="8" y="{AXIS_HEIGHT + 18}" font-size="12" fill="{MUTED_COLOUR}">'
-            "No milestones yet</text>"
+            f"No {escape(words.milestones_lower)} yet</text>"
         )
     parts += [_row(item, index, scale, width) for index, item in enumerate(items)]
     parts.append(_today_line(scale, today, height))

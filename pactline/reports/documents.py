@@ -8,6 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from pactline.accounts.permissions import Actor
+from pactline.accounts.terminology import terms_of
 from pactline.contracts.models import Contract
 from pactline.milestones.queries import contract_milestones
 from pactline.reports import exports, penalties
@@ -23,9 +24,10 @@ def portfolio_context(actor: Actor, f: PortfolioFilter) -> dict[str, Any]:
     return {
         "title": "Portfolio status",
         "organisation": actor.organisation,
+        "terms": terms_of(actor.organisation),
         "d": d,
         "a": a,
-        "charts": dashboard_charts(d),
+        "charts": dashboard_charts(d, terms_of(actor.organisation)),
         "cash": [
             {"currency": c, "totals": flow.totals(c), "chart": cash_chart(flow, c)}
             for c in flow.currencies
@@ -49,8 +51,9 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
     ]
     flow = cash_flow(actor, PortfolioFilter(contract_id=contract.pk), "month")
     return {
-        "title": f"Contract status: {contract.number}",
+        "title": f"{terms_of(actor.organisation).contract} status: {contract.number}",
         "organisation": actor.organisation,
+        "terms": terms_of(actor.organisation),
         "contract": contract,
         "milestones": milestones,
         "today": today,
@@ -60,6 +63,7 @@ def contract_context(actor: Actor, contract: Contract) -> dict[str, Any]:
             title=f"Timeline of {contract.number}",
             start=contract.start_on,
             end=contract.end_on,
+            words=terms_of(actor.organisation),
         ),
         "cash": [
             {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from pactline.accounts.terminology import Terms
 from pactline.reports.charts import (
     BASELINE_COLOUR,
     FONT,
@@ -96,6 +97,7 @@ def gantt_svg(
     *,
     zoom: str = "month",
     title: str = "Timeline",
+    words: Terms | None = None,
 ) -> str:
     per_day = ZOOMS.get(zoom, ZOOMS["month"])
     first, last = _bounds(groups, today)
@@ -108,7 +110,8 @@ def gantt_svg(
 
     rows = sum(len(g.rows) for g in groups)
     linked = any(g.href or any(r.href for r in g.rows) for g in groups)
-    summary = f"{title}: {rows} milestones in {len(groups)} groups; today is {today.isoformat()}"
+    noun = (words or Terms()).milestones_lower  # the organisation's word
+    summary = f"{title}: {rows} {noun} in {len(groups)} groups; today is {today.isoformat()}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="{chart_role(linked)}" aria-label="{escape(summary)}" '
@@ -138,7 +141,7 @@ def gantt_svg(
         if group.href:
             head = f'<a href="{escape(group.href)}">{head}</a>'
         parts.append(
-            f'<g class="group"><title>{escape(group.label)}: {len(group.rows)} milestones</title>'
+            f'<g class="group"><title>{escape(group.label)}: {len(group.rows)} {noun}</title>'
             f'<rect x="0" y="{y}" width="{width}" height="{ROW_H}" fill="#f2f4f7"/>{head}</g>'
         )
         index += 1

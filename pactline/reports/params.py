@@ -11,7 +11,8 @@ from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
 from pactline.contracts.models import ContractStatus, Tag
 from pactline.milestones.health import Health
-from pactline.milestones.models import MilestoneKind, MilestoneStatus
+from pactline.milestones.models import MilestoneStatus
+from pactline.milestones.types import choices as type_choices
 from pactline.reports.queries import PortfolioFilter
 from pactline.web.http import members_of
 
@@ -50,6 +51,6 @@ def choices(actor: Actor, f: PortfolioFilter) -> dict[str, Any]:
         "contract_statuses": ContractStatus.choices,
         "healths": [(h.value, h.label) for h in Health],
         "statuses": MilestoneStatus.choices,
-        "kinds": MilestoneKind.choices,
+        "kinds": type_choices(actor.organisation.pk),
         "current": f,
     }

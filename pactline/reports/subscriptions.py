@@ -47,7 +47,10 @@ def send_one(sub: ReportSubscription) -> bool:
         content, name = contract_pdf(actor, sub.contract), f"{sub.contract.number}-status.pdf"
     else:
         content, name = portfolio_pdf(actor, PortfolioFilter()), "portfolio-status.pdf"
-    title = "Contract status" if sub.kind == ReportKind.CONTRACT else "Portfolio status"
+    from pactline.accounts.terminology import terms_of
+
+    words = terms_of(actor.organisation)  # the organisation's words, as on its pages
+    title = f"{words.contract} status" if sub.kind == ReportKind.CONTRACT else "Portfolio status"
     message = EmailMessage(
         subject=f"{title} — {actor.organisation.name}",
         body=f"Your {sub.get_frequency_display().lower()} {title.lower()} report is attached.\n",

@@ -115,6 +115,14 @@ def _notice_period(actor: Actor, contract: Contract, value: Value) -> Applied:
 # --- milestones -------------------------------------------------------------------------------
 
 
+def _kind(actor: Actor, key: str) -> str:
+    """The type for a proposal's label, or the fallback when the organisation archived it."""
+    from pactline.milestones.types import FALLBACK, get
+
+    found = get(actor.organisation.pk, key)
+    return key if found is not None and not found.archived else FALLBACK
+
+
 def _milestone(actor: Actor, contract: Contract, proposal: Proposal, value: Value) -> Applied:
     if isinstance(value, date):
         rule: dict[str, object] = {"due_anchor": Anchor.ABSOLUTE.value, "due_date": value}
@@ -124,7 +132,7 @@ def _milestone(actor: Actor, contract: Contract, proposal: Proposal, value: Valu
         raise ValidationFailed.one("value", "must be a date or a rule")
     data = {
         "title": _title(proposal, value),
-        "kind": KINDS.get(proposal.label, MilestoneKind.CUSTOM).value,
+        "kind": _kind(actor, KINDS.get(proposal.label, MilestoneKind.CUSTOM).value),
         "description": _description(proposal),
         **rule,
     }

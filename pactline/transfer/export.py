@@ -20,7 +20,8 @@ from django.db.models import Prefetch, QuerySet
 from pactline.accounts.models import Membership
 from pactline.accounts.permissions import Actor, visible_contracts
 from pactline.contracts.models import Contract, ContractStatus
-from pactline.milestones.models import Milestone, MilestoneKind, MilestoneStatus
+from pactline.milestones.models import Milestone, MilestoneStatus
+from pactline.milestones.types import type_map
 from pactline.transfer.importing.mapping import FIELDS
 
 COLUMNS = (
@@ -81,10 +82,57 @@ def _contracts(actor: Actor, queryset: QuerySet[Contract] | None) -> QuerySet[Co
     )
 
 
+def custom_columns(actor: Actor) -> tuple[list[Any], list[Any], list[str]]:
+    """The organisation's contract and milestone custom fields, and their headers: the label
+    (the importer matches labels and keys), "Milestone <label>" when a contract field or one
+    of our own columns already has that label."""
+    from pactline.customfields.services import fields_for
+
+    contract_fields = fields_for(actor.organisation, "contract")
+    milestone_fields = fields_for(actor.organisation, "milestone")
+    taken = {h.lower() for h in HEADERS}
+    headers = []
+    for prefix, fields in (("Contract", contract_fields), ("Milestone", milestone_fields)):
+        for f in fields:
+            header = f.label if f.label.lower() not in taken else f"{prefix} {f.label}"
+            taken.add(header.lower())
+            headers.append(header)
+    return contract_fields, milestone_fields, headers
+
+
+def _custom_cells(fields: list[Any], values: dict[str, Any], emails: dict[int, str]) -> list[Any]:
+    """Typed cells: numbers and amounts as numbers, dates as dates, people as e-mails."""
+    from pactline.customfields import values as cfv
+
+    out: list[Any] = []
+    for f in fields:
+        value = (values or {}).get(f.key)
+        if f.field_type == "user":
+            out.append(emails.get(value, "") if value is not None else None)
+        elif f.field_type == "money" and isinstance(value, dict):
+            out.append(cfv.display(f, value))  # "1200.00 EUR": amount and currency together
+        else:
+            out.append(cfv.typed(f, value))
+    return out
+
+
 def _rows(actor: Actor, queryset: QuerySet[Contract] | None) -> Iterator[list[Any]]:
     members = set(
         Membership.objects.filter(organisation=actor.organisation).values_list("user_id", flat=True)
     )
+    contract_fields, milestone_fields, _ = custom_columns(actor)
+    emails = (
+        dict(
+            Membership.objects.filter(organisation=actor.organisation).values_list(
+                "user_id", "user__email"
+            )
+        )
+        if any(f.field_type == "user" for f in (*contract_fields, *milestone_fields))
+        else {}
+    )
+    blank_milestone = [None] * len(milestone_fields)
+
+    kinds = type_map(actor.organisation.pk)  # the organisation's milestone type names
 
     def email(user: Any) -> str:
         return user.email if user is not None and user.pk in members else ""
@@ -106,16 +154,17 @@ def _rows(actor: Actor, queryset: QuerySet[Contract] | None) -> Iterator[list[An
             c.description,
             c.version,
         ]
+        contract_cells = _custom_cells(contract_fields, c.custom_fields, emails)
         milestones = list(c.milestones.all())
         if not milestones:
-            yield head + [None] * (len(COLUMNS) - len(head))
+            yield head + [None] * (len(COLUMNS) - len(head)) + contract_cells + blank_milestone
         for m in milestones:
             yield [
                 *head,
                 m.pk,
                 m.external_id,
                 m.title,
-                MilestoneKind(m.kind).label,
+                kinds.name(m.kind),
                 m.due_date,
                 email(m.owner),
                 email(m.approver),
@@ -123,12 +172,14 @@ def _rows(actor: Actor, queryset: QuerySet[Contract] | None) -> Iterator[list[An
                 MilestoneStatus(m.status).label,
                 m.description,
                 m.version,
+                *contract_cells,
+                *_custom_cells(milestone_fields, m.custom_fields, emails),
             ]
 
 
 def export_rows(actor: Actor, queryset: QuerySet[Contract] | None = None) -> Iterator[list[Any]]:
     """The header and the rows, typed (dates, Decimals), text neutralised."""
-    yield list(HEADERS)
+    yield [*HEADERS, *custom_columns(actor)[2]]
     for row in _rows(actor, queryset):
         yield [neutralise(v) if isinstance(v, str) else v for v in row]
 
@@ -155,11 +206,12 @@ def export_workbook(
     count = 0
     for row in export_rows(actor, queryset):
         if count == 0:
+            width = len(row)  # our columns and the custom fields'
             sheet.append([_cell(WriteOnlyCell(sheet, value=h), font=bold) for h in row])
         else:
             sheet.append([_typed(WriteOnlyCell(sheet, value=v)) for v in row])
         count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(count, 1)}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(count, 1)}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

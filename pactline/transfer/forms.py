@@ -8,6 +8,7 @@ from django import forms
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
+from pactline.accounts.terminology import Terms, terms_of
 from pactline.contracts.models import Contract
 from pactline.transfer.importing import FIELDS, ImportOptions
 from pactline.transfer.importing.types import Preview
@@ -78,6 +79,17 @@ class _ImportOptionsForm(DomainForm):
         help_text="Project plans only.",
     )
 
+    def rename(self, words: Terms) -> _ImportOptionsForm:
+        """Labels in the organisation's words (the plan's "milestone tasks" stay: a
+        project-plan term)."""
+        self.fields["contract_number"].label = f"{words.contract} number for the plan"
+        self.fields["contract_number"].help_text = (
+            f"Project plans only: the {words.contract_lower} that receives the plan's "
+            f"{words.milestones_lower} (created when new)."
+        )
+        self.fields["contract_title"].label = f"Title of a new {words.contract_lower}"
+        return self
+
     def apply(self, options: ImportOptions) -> ImportOptions:
         data = self.cleaned_data
         options.date_order = data["date_order"]
@@ -114,6 +126,7 @@ class ImportUploadForm(_ImportOptionsForm):
 
     def __init__(self, actor: Actor, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.rename(terms_of(actor.organisation))
         names = ImportMapping.objects.filter(organisation=actor.organisation).values_list(
             "name", flat=True
         )
@@ -274,6 +287,20 @@ class FeedForm(DomainForm):
 
     def __init__(self, actor: Actor, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        w = terms_of(actor.organisation)
+        self.fields["scope"].label = f"Which {w.milestones_lower}"
+        self.fields["scope"].choices = [
+            (FeedScope.MINE.value, f"Mine: {w.milestones_lower} I own or approve"),
+            (FeedScope.CONTRACT.value, f"One {w.contract_lower}'s {w.milestones_lower}"),
+            (
+                FeedScope.ORGANISATION.value,
+                f"Every {w.milestone_lower} I can see in the organisation",
+            ),
+        ]
+        self.fields[
+            "contract"
+        ].label = f"{w.contract} (for one {w.contract_lower}'s {w.milestones_lower})"
+        self.fields["contract"].empty_label = f"Choose a {w.contract_lower}"
         self.fields["contract"].queryset = permissions.visible_contracts(actor).order_by("number")
         self.fields["contract"].label_from_instance = lambda c: f"{c.number} · {c.title}"
 

@@ -22,9 +22,11 @@ from django.views.decorators.http import require_POST, require_safe
 from pactline.accounts import permissions
 from pactline.accounts.models import Role
 from pactline.accounts.permissions import Actor, require
+from pactline.accounts.terminology import terms_of
 from pactline.contracts.forms import ContractFilterForm
 from pactline.contracts.queries import ContractFilter, contract_list
 from pactline.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pactline.ops.throttle import failures_limited, refused
 from pactline.transfer import services, staging
 from pactline.transfer.closures import add_closure, import_closures, remove_closure
 from pactline.transfer.export import export_workbook
@@ -57,6 +59,7 @@ EXPORT_TYPES = {
 
 
 @require_safe
+@failures_limited("link", refused)
 def feed(request: HttpRequest, secret: str) -> HttpResponse:
     token = services.find_feed(secret)
     body = render_feed(token) if token is not None else None
@@ -195,7 +198,9 @@ def _preview_context(
         "facts": _facts(preview),
         "problem_count": len(preview.problems) + preview.problems_dropped,
         "is_plan": preview.format in ("mspdi", "gan"),
-        "options_form": options_form or ImportOptionsForm.for_preview(preview),
+        "options_form": (options_form or ImportOptionsForm.for_preview(preview)).rename(
+            terms_of(actor_of(request).organisation)
+        ),
         "commit_form": commit_form
         or CommitForm(initial={"fingerprint": fingerprint, "override_conflicts": False}),
         "fingerprint": fingerprint,

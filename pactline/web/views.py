@@ -7,15 +7,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from pactline.accounts import twofactor
 from pactline.accounts.middleware import SESSION_KEY
 from pactline.accounts.models import Membership
 from pactline.accounts.views.twofactor import start_second_step
+from pactline.ops.throttle import failures_limited, sign_in_failed
 from pactline.web.forms import OrganisationSwitchForm, SignInForm
 
 
+@method_decorator(failures_limited("sign-in", sign_in_failed), name="dispatch")
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"

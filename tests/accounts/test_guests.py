@@ -134,3 +134,30 @@ def test_guests_have_an_inbox(world: World) -> None:
         response = getattr(client, method)(reverse(name))
         assert response.status_code in (200, 302), name
     assert client.get(reverse("notification-inbox")).status_code == 200
+
+
+def test_guests_watch_and_unwatch_what_they_see(
+    world: World, shared: Milestone, internal, vendor_contract, other_contract
+) -> None:
+    from pactline.notifications.models import Watch
+
+    client = guest_web(world)
+    detail = client.get(reverse("milestone-detail", args=[shared.pk])).content.decode()
+    assert "Watch this milestone" in detail and "Snooze" not in detail
+    assert client.post(reverse("milestone-watch", args=[shared.pk])).status_code == 302
+    assert client.post(reverse("contract-watch", args=[vendor_contract.pk])).status_code == 302
+    gus = world.user("guest")
+    assert Watch.objects.filter(user=gus).count() == 2
+    assert client.post(reverse("milestone-watch", args=[shared.pk])).status_code == 302
+    assert Watch.objects.filter(user=gus).count() == 1  # the second press stops watching
+    assert client.post(reverse("milestone-watch", args=[internal.pk])).status_code == 404
+    assert client.post(reverse("contract-watch", args=[other_contract.pk])).status_code == 404
+
+    api = ApiClient(make_token(gus, world.acme))
+    made = api.post(url("watch-create"), {"milestone_id": shared.pk})
+    assert made.status_code == 201, made.json()
+    assert api.get(url("watch-list")).json()["count"] == 2
+    refused = api.post(url("watch-create"), {"milestone_id": internal.pk})
+    assert refused.status_code == 422 and "milestone_id" in str(refused.json())
+    assert api.delete(url("watch-delete", watch_id=made.json()["id"])).status_code == 204
+    assert api.get(url("watch-list")).json()["count"] == 1

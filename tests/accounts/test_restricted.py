@@ -107,3 +107,23 @@ def test_restricted_contract_pages_for_members(secret: Contract, world: World) -
     )
     assert response.status_code == 302
     assert web(world, "member").get(reverse("contract-detail", args=[secret.pk])).status_code == 200
+
+
+def test_a_deleted_restricted_contracts_history_stays_restricted(
+    secret: Contract, world: World, manager
+) -> None:
+    """Its events keep the contract id; once it is gone they stay hidden from the people who
+    were not named on it (feed, API, export), and stay visible to those who were."""
+    gone = secret.pk
+    services.delete_contract(world.actor("admin"), secret)
+    for role, sees in (("member", False), ("viewer", False), ("manager", True), ("admin", True)):
+        actor = world.actor(role)
+        assert events_for(actor).filter(contract_id=gone).exists() is sees, role
+    client = ApiClient(make_token(world.user("member"), world.acme))
+    events = client.get(url("event-list"), {"limit": 200}).json()["items"]
+    assert not any("ACME-SECRET" in (e["summary"] or "") for e in events)
+    feed = web(world, "member").get(reverse("activity-feed")).content.decode()
+    assert "ACME-SECRET" not in feed and "Merger advice" not in feed
+    named = ApiClient(make_token(world.user("manager"), world.acme))
+    events = named.get(url("event-list"), {"limit": 200}).json()["items"]
+    assert any(e["summary"] == "Contract ACME-SECRET deleted" for e in events)

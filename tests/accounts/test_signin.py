@@ -128,3 +128,78 @@ def test_too_many_wrong_codes_start_over(world: World) -> None:
     response = client.post(reverse("login-verify"), {"code": "000000"})
     assert response.status_code == 302 and response["Location"] == reverse("login")
     assert client.get(reverse("login-verify")).status_code == 302
+
+
+def test_behind_a_proxy_each_client_is_throttled_on_its_own(world: World, settings) -> None:
+    """Two people behind one reverse proxy (the same peer address): with the proxy trusted,
+    one of them locking themselves out does not lock out the other; a forged header left of
+    the proxy's entry changes nothing."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.PACTLINE_TRUSTED_PROXIES = 1
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.1", "REMOTE_ADDR": "10.0.0.2"}
+    second = {"HTTP_X_FORWARDED_FOR": "198.51.100.2", "REMOTE_ADDR": "10.0.0.2"}
+    forged = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.1", "REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(3):
+        sign_in(Client(**first), "mike@acme.test", "wrong")
+    assert sign_in(Client(**first), "mike@acme.test", PASSWORD).status_code == 429
+    assert sign_in(Client(**forged), "mike@acme.test", PASSWORD).status_code == 429
+    assert sign_in(Client(**second), "mike@acme.test", PASSWORD).status_code == 302
+
+
+def test_without_trusted_proxies_the_header_is_ignored(world: World, settings) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.PACTLINE_TRUSTED_PROXIES = 0
+    for n in range(3):
+        client = Client(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", REMOTE_ADDR="10.0.0.2")
+        sign_in(client, "mike@acme.test", "wrong")
+    other = Client(HTTP_X_FORWARDED_FOR="198.51.100.50", REMOTE_ADDR="10.0.0.2")
+    assert sign_in(other, "mike@acme.test", PASSWORD).status_code == 429
+
+
+def test_totp_secrets_are_encrypted_at_rest(world: World) -> None:
+    from django.db import connection
+
+    secret = twofactor.new_secret()
+    twofactor.enable(world.user("member"), secret, pyotp.TOTP(secret).now())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT encrypted_secret FROM accounts_totpdevice")
+        [(stored,)] = cursor.fetchall()
+    assert secret not in stored and stored.startswith("gAAAA")  # a Fernet token
+    assert TotpDevice.objects.get().secret == secret
+
+
+def test_a_rotated_secret_key_keeps_second_factors_working(world: World, settings) -> None:
+    secret = twofactor.new_secret()
+    twofactor.enable(world.user("member"), secret, pyotp.TOTP(secret).now())
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-and-long-secret-key-for-the-rotation-test-0123456789"
+    totp = pyotp.TOTP(secret)
+    code = totp.generate_otp(totp.timecode(datetime.datetime.now()) + 1)
+    assert twofactor.verify(world.user("member"), code)
+    settings.SECRET_KEY_FALLBACKS = []  # the old key dropped: the code cannot be checked
+    code = totp.generate_otp(totp.timecode(datetime.datetime.now()) - 1)
+    assert not twofactor.verify(world.user("member"), code)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_existing_secrets() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import UserFactory
+
+    before = ("accounts", "0004_organisation_terminology")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps.get_model("accounts", "TotpDevice")
+    user = UserFactory(email="tess@acme.test")
+    secret = twofactor.new_secret()
+    old.objects.create(
+        user_id=user.pk, secret=secret, confirmed_at=datetime.datetime.now(datetime.UTC)
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    device = TotpDevice.objects.get(user=user)
+    assert device.encrypted_secret != secret and device.secret == secret
+    assert twofactor.verify(user, pyotp.TOTP(secret).now())

@@ -18,6 +18,7 @@ from tests.factories import ContractFactory, MilestoneFactory, PartyFactory
 pytestmark = pytest.mark.django_db
 
 CONTRACT_KEYS = {
+    "custom_fields",  # the organisation's custom fields (issue 8)
     "notice_period_days",  # reminders of the notice deadline (issue 4)
     "notice_deadline",
     "restricted",  # restricted contracts (access)

@@ -61,6 +61,7 @@ MILESTONE_KEYS = {
 }
 # Money: payments, retention and penalties (issue 6).
 MILESTONE_KEYS |= {
+    "custom_fields",  # the organisation's custom fields (issue 8)
     "invoiceable_on",
     "invoiced_on",
     "paid_on",
@@ -262,6 +263,33 @@ def test_health_moves_with_the_clock(as_viewer: ApiClient, spread, frozen_today)
     frozen_today.move_to(dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.UTC))
     response = as_viewer.get(url("milestone-list"), {"health": "overdue"})
     assert titles(response) == ["Late design", "Soon test"]
+
+
+def test_list_items_read_as_the_milestone_itself(
+    as_viewer: ApiClient, spread, world: World
+) -> None:
+    """The lists render their rows without re-validating them (api_common.lean_page): each
+    row must be what GET /milestones/{id} answers, money, dates and custom values included."""
+    Milestone.objects.filter(pk=spread["late"].pk).update(
+        payment_amount="1250.50",
+        retention_percent="5.000",
+        custom_fields={"po": "PO-7", "weight": 2},
+        approver=world.user("manager"),
+    )
+    Milestone.objects.filter(pk=spread["soon"].pk).update(
+        due_anchor="milestone", anchor_milestone=spread["late"], forecast_date=dt.date(2027, 3, 1)
+    )
+    listed = as_viewer.get(url("milestone-list"), {"limit": 500}).json()["items"]
+    assert len(listed) == 4
+    for item in listed:
+        alone = as_viewer.get(url("milestone-detail", milestone_id=item["id"]))
+        assert item == alone.json()
+    nested = as_viewer.get(url("contract-milestone-list", contract_id=spread["late"].contract_id))
+    assert nested.json()["items"] == [
+        m for m in listed if m["contract_id"] == spread["late"].contract_id
+    ]
+    late = next(m for m in listed if m["id"] == spread["late"].pk)
+    assert late["payment_amount"] == "1250.50" and late["custom_fields"]["po"] == "PO-7"
 
 
 def test_milestone_filters(as_viewer: ApiClient, spread, world: World) -> None:

@@ -6,9 +6,12 @@ import pytest
 from django.test import Client
 
 from tests.accounts.api_tables import PATHS as ACCESS_PATHS
+from tests.customfields.tables import PATHS as CUSTOM_FIELD_PATHS
+from tests.milestones.api_tables import PATHS as MILESTONE_TYPE_PATHS
 from tests.notifications.api_tables import PATHS as NOTIFICATION_PATHS
 from tests.reports.api_tables import PATHS as REPORT_PATHS
 from tests.review.helpers import PATHS as REVIEW_PATHS
+from tests.savedviews.tables import PATHS as SAVED_VIEW_PATHS
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,9 @@ EXPECTED_PATHS.update(NOTIFICATION_PATHS)  # reminders and notifications (issue 
 EXPECTED_PATHS.update(REPORT_PATHS)  # dashboard, analytics, cash flow, money (issue 6)
 EXPECTED_PATHS.update(REVIEW_PATHS)  # key dates from the contract text (issue 11)
 EXPECTED_PATHS.update(ACCESS_PATHS)  # access and collaboration (issue 5)
+EXPECTED_PATHS.update(SAVED_VIEW_PATHS)  # saved views of lists (issue 8)
+EXPECTED_PATHS.update(CUSTOM_FIELD_PATHS)  # custom field definitions (issue 8)
+EXPECTED_PATHS.update(MILESTONE_TYPE_PATHS)  # milestone types (issue 8)
 
 
 @pytest.fixture

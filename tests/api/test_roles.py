@@ -15,10 +15,13 @@ from pactline.milestones.models import Milestone, MilestoneTemplate
 from tests.accounts.api_tables import WRITE_ROUTES as ACCESS_WRITES
 from tests.api.conftest import url
 from tests.conftest import World
+from tests.customfields.tables import WRITE_ROUTES as CUSTOM_FIELD_WRITES
 from tests.factories import ChecklistItemFactory, MilestoneFactory
+from tests.milestones.api_tables import WRITE_ROUTES as MILESTONE_TYPE_WRITES
 from tests.notifications.api_tables import WRITE_ROUTES as NOTIFICATION_WRITES
 from tests.reports.api_tables import WRITE_ROUTES as REPORT_WRITES
 from tests.review import helpers as review
+from tests.savedviews.tables import WRITE_ROUTES as SAVED_VIEW_WRITES
 from tests.transfer import helpers as transfer
 
 pytestmark = pytest.mark.django_db
@@ -373,6 +376,9 @@ def test_every_write_route_is_in_the_matrix() -> None:
     covered |= NOTIFICATION_WRITES  # tests/notifications/test_api_permissions.py
     covered |= ACCESS_WRITES  # tests/accounts/test_api_permissions.py
     covered |= REPORT_WRITES  # tests/reports/test_permissions.py
+    covered |= SAVED_VIEW_WRITES  # tests/savedviews/test_permissions.py
+    covered |= CUSTOM_FIELD_WRITES  # tests/customfields/test_permissions.py
+    covered |= MILESTONE_TYPE_WRITES  # tests/milestones/test_type_permissions.py
     for url_name, path, method in api_operations():
         if method != "GET":
             assert url_name in covered, f"{method} {path} ({url_name}) has no permission test"

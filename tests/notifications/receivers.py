@@ -45,7 +45,9 @@ class Receiver:
     secret: str = ""
     fail_first: int = 0
     fail_status: int = 500
+    location: str = ""  # sent with a failing 3xx answer
     hits: list[Hit] = field(default_factory=list)
+    port: int = 0  # 0: a free one; the port of a stopped receiver brings it back
 
     def __post_init__(self) -> None:
         receiver = self
@@ -63,6 +65,8 @@ class Receiver:
                         status = 401
                     receiver.hits.append(Hit(self.path, dict(self.headers), body, signed, status))
                 self.send_response(status)
+                if receiver.location and 300 <= status < 400:
+                    self.send_header("Location", receiver.location)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
                 self.wfile.write(b"ok" if status == 200 else b"nope")
@@ -70,7 +74,7 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
@@ -104,7 +108,9 @@ class Mail:
 class SmtpSink:
     """An SMTP server on loopback. `on_message(count)` may return an SMTP reply to refuse."""
 
-    def __init__(self, on_message: Callable[[int], str | None] | None = None) -> None:
+    def __init__(
+        self, on_message: Callable[[int], str | None] | None = None, port: int = 0
+    ) -> None:
         self.mails: list[Mail] = []
         self.seen = 0
         self.lock = threading.Lock()
@@ -123,7 +129,7 @@ class SmtpSink:
                     sink.mails.append(Mail(list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
                 return "250 OK"
 
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

@@ -170,6 +170,10 @@ def test_the_embedded_mail_box_shows_what_would_have_been_sent(
     listing = admin.get("/settings/mail/").content.decode()
     assert "Design approval is due in 7 days" in listing
     name = re.search(r'href="/settings/mail/([^/"]+)/"', listing).group(1)
-    detail = admin.get(f"/settings/mail/{name}/").content.decode()
+    response = admin.get(f"/settings/mail/{name}/")
+    detail = response.content.decode()
     assert "Snooze 3 days" in detail and "<iframe" in detail
+    # the e-mail's own inline styles may apply in the preview; scripts stay refused
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
     assert login("member").get(f"/settings/mail/{name}/").status_code == 403

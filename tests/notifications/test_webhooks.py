@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from pactline.activity.models import Event
+from pactline.errors import ValidationFailed
 from pactline.milestones import services as milestone_services
 from pactline.notifications import http, services
 from pactline.notifications.channels.registry import DeliveryError
@@ -151,8 +152,9 @@ def test_redeliver_by_hand(hook, receiver, world, contract, clock) -> None:
 
 
 def test_private_addresses_are_refused(world, receiver, contract, clock, settings) -> None:
-    settings.PACTLINE_ALLOW_PRIVATE_WEBHOOKS = False
+    # Saved while allowed; the setting is turned off later: deliveries are refused then.
     sub = services.create_subscription(world.actor("admin"), {"name": "Local", "url": receiver.url})
+    settings.PACTLINE_ALLOW_PRIVATE_WEBHOOKS = False
     three_events(world, contract)
     work()
     assert receiver.hits == []
@@ -257,3 +259,60 @@ def test_ping(hook, receiver, world, clock) -> None:
     services.ping(world.actor("admin"), hook)
     deliver()
     assert receiver.accepted[0].json["type"] == "subscription.pinged"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "https://api.localhost/hook",
+        "http://10.0.0.5/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://[fe80::1]/hook",
+    ],
+)
+def test_local_urls_are_refused_when_saved(url: str, world, settings) -> None:
+    settings.PACTLINE_ALLOW_PRIVATE_WEBHOOKS = False
+    with pytest.raises(ValidationFailed) as caught:
+        services.create_subscription(world.actor("admin"), {"name": "Local", "url": url})
+    assert "private or local address" in caught.value.errors["url"][0]
+
+
+def test_local_urls_are_refused_by_the_api_with_422(world, settings) -> None:
+    from django.test import Client
+
+    from pactline.accounts.models import Membership
+    from pactline.accounts.services import create_token
+
+    settings.PACTLINE_ALLOW_PRIVATE_WEBHOOKS = False
+    admin = Membership.objects.get(user=world.user("admin"), organisation=world.acme)
+    _, raw = create_token(admin, "ci")
+    response = Client().post(
+        "/api/v1/webhooks",
+        {"name": "Metadata", "url": "http://169.254.169.254/"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 422, response.content
+    assert "private or local address" in response.json()["errors"]["url"][0]
+
+
+def test_public_urls_are_saved(world, settings) -> None:
+    settings.PACTLINE_ALLOW_PRIVATE_WEBHOOKS = False
+    sub = services.create_subscription(
+        world.actor("admin"), {"name": "Public", "url": "https://hooks.example.com/pactline"}
+    )
+    assert sub.pk
+
+
+def test_redirects_to_a_local_address_are_not_followed(receiver) -> None:
+    """Even with local addresses allowed (the receiver is on loopback), a 3xx is a failed
+    attempt: its Location (here the cloud metadata address) is never requested."""
+    receiver.fail_first, receiver.fail_status = 1, 307
+    receiver.location = "http://169.254.169.254/latest/meta-data/"
+    with pytest.raises(DeliveryError) as caught:
+        http.post(receiver.url, b"{}", {})
+    assert caught.value.status_code == 307 and "not followed" in caught.value.message
+    assert [h.path for h in receiver.hits] == ["/hook"]

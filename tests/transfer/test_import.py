@@ -262,3 +262,37 @@ def test_preview_serialises_for_pages_and_api(manager, sheet_rows):
     assert data["ok"] is True
     assert data["counts"]["milestones"]["create"] == 3
     assert data["milestones"][0]["data"]["due_date"] == "2027-03-01"
+
+
+def test_a_number_held_by_a_hidden_restricted_contract_is_refused_without_saying_why(
+    manager, world
+):
+    """A restricted contract the importer is not named on does not exist for them: a row with
+    its number (new, or a rename onto it) fails in the preview with the same neutral words as a
+    rename onto a visible contract's number, and nothing of the hidden contract shows."""
+    from pactline.contracts import services
+
+    owner = world.actor("owner")
+    hidden = ContractFactory(organisation=world.acme, number="SEC-9", title="Merger advice")
+    services.update_contract(owner, hidden, {"restricted": True}, None)
+    ContractFactory(organisation=world.acme, number="OPEN-1", external_id="ERP-1")
+    ContractFactory(organisation=world.acme, number="OPEN-2", external_id="ERP-2")
+    rows = [
+        ["Contract id", "Contract number", "Contract title", "Milestone", "Due date"],
+        ["", "SEC-9", "Mine", "Kick-off", "2027-05-05"],
+        ["ERP-1", "SEC-9", "", "Design", "2027-05-05"],
+        ["ERP-2", "OPEN-1", "", "Design", "2027-05-05"],
+    ]
+    preview = plan_import(manager, csv_bytes(rows))
+    got = {p.row: (p.column, p.value, p.reason) for p in preview.problems}
+    neutral = "this contract number is not available; choose another"
+    assert got == {
+        2: ("Contract number", "SEC-9", neutral),
+        3: ("Contract number", "SEC-9", neutral),
+        4: ("Contract number", "OPEN-1", neutral),
+    }
+    text = repr(preview.problems)
+    assert "Merger" not in text and "restricted" not in text and "already" not in text
+    with pytest.raises(ImportProblems):
+        commit_import(manager, csv_bytes(rows))
+    assert Contract.objects.filter(number="SEC-9").count() == 1

@@ -12,12 +12,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pactline.contracts.models import Contact
+from pactline.customfields.models import CustomField
+from pactline.milestones.models import MilestoneType
 from tests.accounts.web_tables import PAGES as ACCESS_PAGES
 from tests.accounts.web_tables import TOKEN_PAGES as ACCESS_TOKEN_PAGES
 from tests.conftest import World
 from tests.factories import ChecklistItemFactory, MilestoneFactory, PartyFactory
 from tests.notifications.api_tables import WEB as NOTIFICATION_PAGES
 from tests.review import helpers as review
+from tests.savedviews.tables import WEB as SAVED_VIEW_PAGES
 
 ROLES = ("viewer", "member", "manager", "admin", "owner")
 RANK = {role: i for i, role in enumerate(ROLES)}
@@ -113,9 +116,32 @@ MATRIX.update(
     }
 )
 ELSEWHERE |= {"waiver-delete", "report-subscription-delete"}
+# Custom fields (pactline.customfields): settings pages of owners and admins.
+MATRIX.update(
+    {
+        "custom-field-list": (("get",), "admin", None),
+        "custom-field-create": (("get", "post"), "admin", None),
+        "custom-field-edit": (("get", "post"), "admin", "custom_field"),
+        "custom-field-move": (("post",), "admin", "custom_field"),
+        "custom-field-delete": (("get", "post"), "admin", "custom_field"),
+    }
+)
+# Milestone types and terminology (issue 8): settings pages of owners and admins.
+MATRIX.update(
+    {
+        "milestone-type-list": (("get",), "admin", None),
+        "milestone-type-create": (("get", "post"), "admin", None),
+        "milestone-type-edit": (("get", "post"), "admin", "milestone_type"),
+        "milestone-type-archive": (("post",), "admin", "milestone_type"),
+        "milestone-type-delete": (("get", "post"), "admin", "milestone_type"),
+        "terminology": (("get", "post"), "admin", None),
+    }
+)
 # Access and collaboration (comments, documents, people, tokens, audit): their own matrix with
 # the guest and restricted contracts, in tests/accounts/test_web_permissions.py.
 ELSEWHERE |= set(ACCESS_PAGES) | ACCESS_TOKEN_PAGES
+# Saved views of lists: tests/savedviews/test_permissions.py (every role, the guest, outsiders).
+ELSEWHERE |= set(SAVED_VIEW_PAGES)
 
 
 def all_url_names() -> list[str]:
@@ -159,6 +185,12 @@ def objects(world: World, contract) -> dict[str, int]:
         "template": create_template(world.actor("manager"), "Ours", "", []).pk,
         "extraction": (run := review.quiet_run(contract.pk)).pk,
         "proposal": review.proposal_of(run, "effective_date").pk,
+        "milestone_type": MilestoneType.objects.create(
+            organisation=world.acme, key="unused", name="Unused"
+        ).pk,
+        "custom_field": CustomField.objects.create(
+            organisation=world.acme, object_type="contract", key="po", label="PO", field_type="text"
+        ).pk,
     }
 
 

@@ -181,3 +181,69 @@ def test_milestone_page_names_its_series(login, monthly):
     first = occurrences(monthly)[0]
     body = text(login("viewer").get(reverse("milestone-detail", args=[first.pk])))
     assert "Occurrence of 31 Jan 2027 of Monthly report (Monthly, on the last day)" in body
+
+
+def test_occurrences_get_their_types_checklist_and_reminders(frozen_today, manager, contract):
+    from pactline.milestones.models import ChecklistItem, MilestoneType
+    from pactline.notifications.models import ReminderPolicy
+
+    MilestoneType.objects.filter(organisation=contract.organisation, key="report").update(
+        default_checklist=["Draft", "Send"],
+        default_reminders={"days_before": [5, 1], "on_due_date": False},
+    )
+    series = services.create_series(
+        manager,
+        contract,
+        {"title": "Report", "rrule": "FREQ=MONTHLY;BYMONTHDAY=-1", "window_days": 90},
+    )
+    made = occurrences(series)
+    assert len(made) >= 2
+    for m in made:
+        titles = list(m.checklist.order_by("position").values_list("title", flat=True))
+        assert titles == ["Draft", "Send"]
+        policy = ReminderPolicy.objects.get(milestone=m)
+        assert (policy.days_before, policy.on_due_date) == ([5, 1], False)
+    # The periodic extension gives later occurrences the same.
+    assert services.extend_all(dt.date(2027, 6, 1)) > 0
+    later = occurrences(series)[len(made) :]
+    assert later and all(ReminderPolicy.objects.filter(milestone=m).exists() for m in later)
+    assert ChecklistItem.objects.filter(milestone__in=later).count() == 2 * len(later)
+
+
+def test_this_and_following_carries_custom_fields(login, monthly, world):
+    from pactline.customfields import services as custom
+
+    custom.create_field(
+        world.actor("owner"),
+        {
+            "object_type": "milestone",
+            "key": "cost_centre",
+            "label": "Cost centre",
+            "field_type": "text",
+        },
+    )
+    third = occurrences(monthly)[2]
+    response = login("manager").post(
+        reverse("milestone-edit", args=[third.pk]),
+        milestone_form(third, cf_cost_centre="CC-42", scope="following", reason="new centre"),
+    )
+    assert response.status_code == 302, text(response)
+    new = MilestoneSeries.objects.order_by("pk").last()
+    assert new.custom_fields == {"cost_centre": "CC-42"}
+    values = [m.custom_fields for m in occurrences(monthly)] + [
+        m.custom_fields for m in occurrences(new)
+    ]
+    assert values == [{}, {}, {"cost_centre": "CC-42"}, {"cost_centre": "CC-42"}]
+    # Later generated occurrences of the new series carry them too.
+    services.extend_all(dt.date(2027, 9, 1))
+    assert all(m.custom_fields == {"cost_centre": "CC-42"} for m in occurrences(new))
+    # Through the API as well, validated like a milestone's.
+    from tests.api.conftest import ApiClient, make_token, url
+
+    api = ApiClient(make_token(world.user("manager"), world.acme))
+    fourth = occurrences(new)[1]
+    bad = api.patch(
+        url("milestone-occurrence-update", milestone_id=fourth.pk),
+        {"scope": "following", "custom_fields": {"nope": 1}, "version": fourth.version},
+    )
+    assert bad.status_code == 422 and "custom_fields.nope" in bad.content.decode()

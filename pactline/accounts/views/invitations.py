@@ -14,6 +14,7 @@ from pactline.accounts import invitations
 from pactline.accounts.forms import AcceptForm
 from pactline.accounts.middleware import SESSION_KEY
 from pactline.accounts.models import Membership, User
+from pactline.ops.throttle import failures_limited, refused
 from pactline.web.forms import submit
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -26,6 +27,7 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @never_cache
+@failures_limited("link", refused)
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitations.find_invitation(token)
     if invitation is None:

@@ -81,14 +81,18 @@ def create_link(
 
 
 def _send(link: ContactLink, raw: str) -> None:
+    from pactline.accounts.terminology import terms_of
+
     milestone = link.milestone
+    words = terms_of(link.organisation)
     body = (
         f"Hello {link.contact.name},\n\n"
         f"{link.created_by.display_name if link.created_by else 'Someone'} of "
         f"{link.organisation.name} asks you to {link.get_purpose_display().lower()} for "
-        f'"{milestone.title}" (contract {milestone.contract.number}).\n\n'
+        f'"{milestone.title}" ({words.contract_lower} {milestone.contract.number}).\n\n'
         f"Open this link (valid until {link.expires_at:%d %b %Y}):\n{link_url(raw)}\n\n"
-        "Anyone with this link can act on this milestone in your name: do not forward it.\n"
+        f"Anyone with this link can act on this {words.milestone_lower} in your name: do not "
+        "forward it.\n"
     )
     send_mail(
         f"{link.organisation.name}: {milestone.title}",

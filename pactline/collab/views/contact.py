@@ -10,12 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from pactline.accounts.terminology import terms_of
 from pactline.collab import services
 from pactline.collab.forms import DecisionForm, SubmitForm
 from pactline.collab.models import ContactLink, LinkPurpose
 from pactline.errors import Conflict, Forbidden, ValidationFailed
 from pactline.milestones import services as milestone_services
 from pactline.milestones.models import MilestoneStatus
+from pactline.ops.throttle import failures_limited, refused
 from pactline.web.forms import submit
 
 S = MilestoneStatus
@@ -44,6 +46,7 @@ def _act(request: HttpRequest, link: ContactLink, form: SubmitForm | DecisionFor
 
 
 @never_cache
+@failures_limited("link", refused)
 @csrf_protect
 def contact_link(request: HttpRequest, token: str) -> HttpResponse:
     link = services.find_link(token)
@@ -70,11 +73,13 @@ def contact_link(request: HttpRequest, token: str) -> HttpResponse:
         "done": done,
         "documents": link.milestone.documents.prefetch_related("versions"),
         "link_token": token,
+        "terms": terms_of(link.organisation),  # no member signed in: the sender's words
     }
     return render(request, "collab/contact_link.html", context, status=form.status)
 
 
 @never_cache
+@failures_limited("link", refused)
 def contact_link_download(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """A document of the link's milestone, for the contact deciding on it."""
     from pactline.collab.models import DocumentVersion

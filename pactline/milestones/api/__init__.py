@@ -9,6 +9,7 @@ from ninja import Router
 from pactline.milestones.api import checklist, dependencies, series, whatif
 from pactline.milestones.api import milestones as milestone_routes
 from pactline.milestones.api.templates import router as templates
+from pactline.milestones.api.types import router as milestone_types
 
 milestones = Router()
 for child in (
@@ -17,6 +18,7 @@ for child in (
     dependencies.router,
     whatif.router,
     series.router,
+    milestone_types,
 ):
     milestones.add_router("", child)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from pactline.accounts import permissions
@@ -21,9 +21,11 @@ from pactline.api_common import (
     check_version,
     expected_version,
     find_or_invalid,
+    lean_page,
     paginate,
 )
 from pactline.contracts.models import Contract
+from pactline.customfields.api import cf_openapi, filter_list
 from pactline.milestones import services
 from pactline.milestones.api import lookups
 from pactline.milestones.api.schemas import (
@@ -56,10 +58,11 @@ def _create(actor: Actor, contract: Contract, payload: MilestoneIn) -> Milestone
     url_name="milestone-list",
     summary="List milestones across contracts",
     description="Filters combine; `health` and `status` repeat, e.g. `?health=overdue`.",
+    openapi_extra=cf_openapi(),
 )
 def list_milestones(
     request: HttpRequest, filters: Query[MilestoneFilterIn], page: Query[PageParams]
-) -> dict[str, Any]:
+) -> HttpResponse:
     wanted = MilestoneFilter(
         contract_id=filters.contract_id,
         status=filters.status,
@@ -71,7 +74,10 @@ def list_milestones(
         health=filters.health,
         q=filters.q,
     )
-    return paginate(milestone_list(actor_of(request), wanted, filters.ordering), page)
+    actor = actor_of(request)
+    rows = milestone_list(actor, wanted, filters.ordering)
+    found = paginate(filter_list(rows, actor, "milestone", request, filters.ordering), page)
+    return lean_page(request, MilestoneOut, found)
 
 
 @router.post(
@@ -99,11 +105,11 @@ def list_contract_milestones(
     contract_id: int,
     options: Query[ContractMilestonesIn],
     page: Query[PageParams],
-) -> dict[str, Any]:
+) -> HttpResponse:
     actor = actor_of(request)
     contract = lookups.contract(actor, contract_id)
     rows = milestone_list(actor, MilestoneFilter(contract_id=contract.pk), options.ordering)
-    return paginate(rows, page)
+    return lean_page(request, MilestoneOut, paginate(rows, page))
 
 
 @router.post(

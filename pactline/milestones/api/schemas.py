@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from pactline.accounts.permissions import Actor
 from pactline.api_auth import actor_of
 from pactline.api_common import Id, InSchema, Money, QueryIn, Share, Version
+from pactline.customfields.api import VALUES_DOC, sort_param, values_for
 from pactline.milestones import services
 from pactline.milestones.api.lookups import decimal_text
 from pactline.milestones.describe import milestone_rule, template_item_rule
@@ -43,6 +44,10 @@ FIXED_DATE = (
     "the rule's fixed date, for due_anchor=absolute (stored as due_fixed); the date in force "
     "is computed from the rule and the dependencies"
 )
+KIND = (
+    "a milestone type key of the organisation (GET /api/v1/milestone-types); the defaults: "
+    + ", ".join(MilestoneKind.values)
+)
 REASON = "required when the due date moves or due_override is set; kept in the history"
 
 # --- milestones -------------------------------------------------------------------------------
@@ -50,7 +55,7 @@ REASON = "required when the due date moves or due_override is set; kept in the h
 
 class MilestoneIn(InSchema):
     title: str
-    kind: MilestoneKind = MilestoneKind.CUSTOM
+    kind: str = Field("custom", max_length=32, description=KIND)
     description: str = ""
     owner_id: Id | None = None
     approver_id: Id | None = None
@@ -73,8 +78,13 @@ class MilestoneIn(InSchema):
     penalty_working_days: bool = Field(False, description="count working days only")
     penalty_cap_kind: CapKindIn = "none"
     penalty_cap: PenaltyCap | None = None
-    checklist: list[str] = Field(default_factory=list, max_length=MAX_CHECKLIST)
+    checklist: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKLIST,
+        description="checklist item titles; when left out, the type's default checklist",
+    )
     reason: str = Field("", max_length=2000, description="required with due_override")
+    custom_fields: dict[str, Any] = Field(default_factory=dict, description=VALUES_DOC)
 
 
 class MilestoneCreate(MilestoneIn):
@@ -83,7 +93,7 @@ class MilestoneCreate(MilestoneIn):
 
 class MilestonePatch(InSchema):
     title: str = Field(None)
-    kind: MilestoneKind = Field(None)
+    kind: str = Field(None, max_length=32, description=KIND)
     description: str = Field(None)
     owner_id: Id | None = None
     approver_id: Id | None = None
@@ -106,6 +116,7 @@ class MilestonePatch(InSchema):
     penalty_working_days: bool = Field(None)
     penalty_cap_kind: CapKindIn = Field(None)
     penalty_cap: PenaltyCap | None = None
+    custom_fields: dict[str, Any] = Field(None, description=VALUES_DOC)
     version: Version | None = None
     reason: str = Field("", max_length=2000, description=REASON)
 
@@ -165,9 +176,14 @@ class MilestoneOut(Schema):
     checklist_total: int
     checklist_done: int
     allowed_transitions: list[str] = Field(description="statuses you may move it to now")
+    custom_fields: dict[str, Any] = Field(description=VALUES_DOC)
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_custom_fields(obj: Milestone, context: dict[str, Any]) -> dict[str, Any]:
+        return values_for(context["request"], "milestone", obj)
 
     @staticmethod
     def resolve_rule_text(obj: Milestone) -> str:
@@ -202,7 +218,7 @@ class MilestoneFilterIn(QueryIn):
     due_after: date | None = Field(None, description="due on or after")
     health: list[Health] | None = Field(None, description="repeat for several; overdue = late")
     q: str | None = Field(None, max_length=200, description="title or contract number")
-    ordering: MilestoneOrdering = "due_date"
+    ordering: sort_param(ORDERINGS, "due_date") = "due_date"  # type: ignore[valid-type]
 
 
 class ContractMilestonesIn(QueryIn):
@@ -335,7 +351,7 @@ class WhatIfOut(Schema):
 
 class SeriesIn(InSchema):
     title: str
-    kind: MilestoneKind = MilestoneKind.REPORT
+    kind: str = Field("report", max_length=32, description=KIND)
     description: str = ""
     owner_id: Id | None = None
     approver_id: Id | None = None
@@ -400,7 +416,7 @@ class OccurrencePatch(MilestonePatch):
 
 class TemplateItemIn(InSchema):
     title: str
-    kind: MilestoneKind = MilestoneKind.CUSTOM
+    kind: str = Field("custom", max_length=32, description=KIND)
     description: str = ""
     anchor: Anchor = Field(Anchor.CONTRACT_START, description="a contract date or an earlier item")
     anchor_item: int | None = Field(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
@@ -26,7 +27,12 @@ from pactline.api_common import (
 )
 from pactline.milestones import services
 from pactline.milestones.api.lookups import changes
-from pactline.milestones.api.schemas import TemplateIn, TemplateOut, TemplatePatch
+from pactline.milestones.api.schemas import (
+    TemplateIn,
+    TemplateItemIn,
+    TemplateOut,
+    TemplatePatch,
+)
 from pactline.milestones.models import MilestoneTemplate
 
 router = Router(tags=["templates"])
@@ -69,6 +75,44 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Status[Milesto
     items = [item.model_dump() for item in payload.items]
     template = services.create_template(actor, payload.name, payload.description, items)
     return Status(201, _template(actor, template.pk))
+
+
+class TemplatePreviewIn(Schema):
+    items: list[TemplateItemIn] = Field(max_length=200)
+    start_on: date
+    end_on: date | None = None
+    signed_on: date | None = None
+    calendar_country: str = Field("", max_length=2, description="ISO 3166 code for holidays")
+    calendar_subdivision: str = Field("", max_length=10)
+    workweek: int = Field(31, ge=1, le=127, description="bit 0 = Monday ... bit 6 = Sunday")
+
+
+class PreviewRowOut(Schema):
+    index: int
+    title: str
+    kind: str
+    due_date: date | None
+    trace: str = Field(description="how the date was computed")
+
+
+@router.post(
+    "/templates/preview",
+    response={200: list[PreviewRowOut], **CREATE_ERRORS},
+    url_name="template-preview",
+    summary="The dates template items would give for a start date and calendar (saves nothing)",
+    description=ITEMS,
+)
+def preview_template(request: HttpRequest, payload: TemplatePreviewIn) -> list[dict[str, Any]]:
+    return services.preview_template(
+        actor_of(request),
+        [item.model_dump() for item in payload.items],
+        payload.start_on,
+        end_on=payload.end_on,
+        signed_on=payload.signed_on,
+        country=payload.calendar_country,
+        subdivision=payload.calendar_subdivision,
+        workweek=payload.workweek,
+    )
 
 
 @router.get(

@@ -11,6 +11,8 @@ from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
 from pactline.contracts.forms import UserChoiceField
 from pactline.contracts.models import Contract
+from pactline.customfields.forms import add_fields as add_custom_fields
+from pactline.customfields.forms import values_from as custom_values
 from pactline.milestones.forms.common import (
     PERIOD_END_LABELS,
     ROLL_HELP,
@@ -27,6 +29,7 @@ from pactline.milestones.models import (
     MilestoneStatus,
 )
 from pactline.milestones.scheduling import MILESTONE_ANCHORS, Anchor
+from pactline.milestones.types import choices as type_choices
 from pactline.web.forms import DateInput, DomainForm, quantized
 from pactline.web.http import members_of
 
@@ -114,7 +117,9 @@ class MilestoneForm(DomainForm):
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     checklist = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One item per line."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One item per line. Empty: the type's default checklist.",
     )
     reason = forms.CharField(
         label="Reason for the change",
@@ -144,6 +149,9 @@ class MilestoneForm(DomainForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.milestone = milestone
+        self.fields["kind"].choices = type_choices(
+            actor.organisation.pk, milestone.kind if milestone else None
+        )
         for name in ("owner", "approver"):
             self.fields[name].queryset = members_of(actor)
         siblings = Milestone.objects.filter(contract=contract).order_by("position", "pk")
@@ -162,6 +170,7 @@ class MilestoneForm(DomainForm):
                     self.fields[name].help_text = "Only managers change the owner or approver."
         if milestone is None or milestone.series_id is None:
             del self.fields["scope"]
+        add_custom_fields(self, actor, "milestone", milestone)
 
     @classmethod
     def initial_for(cls, m: Milestone) -> dict[str, Any]:
@@ -223,8 +232,11 @@ class MilestoneForm(DomainForm):
         if not self.fields["owner"].disabled:
             data["owner_id"] = d["owner"].pk if d["owner"] else None
             data["approver_id"] = d["approver"].pk if d["approver"] else None
-        if "checklist" in self.fields:
-            data["checklist"] = lines(d["checklist"])
+        if "checklist" in self.fields:  # none typed: the type's default checklist applies
+            data["checklist"] = lines(d["checklist"]) or None
+        values = custom_values(self)
+        if values is not None:
+            data["custom_fields"] = values
         return data
 
     def date_change(self) -> dict[str, Any]:
@@ -253,6 +265,8 @@ class MilestoneForm(DomainForm):
             "payment_amount": m.payment_amount,
         }
         changed = {k: v for k, v in data.items() if k in current and v != current[k]}
+        if data.get("custom_fields"):
+            changed["custom_fields"] = data["custom_fields"]  # carried to the new occurrences
         suffix = f" ({m.occurrence_date.isoformat()})" if m.occurrence_date else ""
         if "title" in changed and suffix and changed["title"].endswith(suffix):
             changed["title"] = changed["title"].removesuffix(suffix)  # the series' own name

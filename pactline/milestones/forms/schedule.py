@@ -19,6 +19,7 @@ from pactline.milestones.forms.common import (
     SNAP_HELP,
 )
 from pactline.milestones.models import LAG_UNIT_CHOICES, Milestone, MilestoneKind
+from pactline.milestones.types import choices as type_choices
 from pactline.web.forms import DateInput, DomainForm, quantized
 from pactline.web.http import members_of
 
@@ -170,6 +171,7 @@ class SeriesForm(DomainForm):
         kwargs.setdefault("auto_id", "series_%s")
         kwargs.setdefault("initial", {"starts_on": contract.start_on, "ends_on": contract.end_on})
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = type_choices(actor.organisation.pk)
         self.fields["owner"].queryset = members_of(actor)
         self.fields["payment_amount"].label = f"Payment amount ({contract.currency})"
 

@@ -9,6 +9,7 @@ from django import forms
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
+from pactline.contracts.forms import WEEKDAYS, country_choices, workweek_days, workweek_mask
 from pactline.milestones.forms.common import (
     PERIOD_END_LABELS,
     ROLL_LABELS,
@@ -16,8 +17,8 @@ from pactline.milestones.forms.common import (
     plain,
 )
 from pactline.milestones.models import UNIT_CHOICES, MilestoneKind, MilestoneTemplate
-from pactline.milestones.scheduling import CONTRACT_ANCHORS, MILESTONE_ANCHORS, Anchor
-from pactline.web.forms import DomainForm
+from pactline.milestones.scheduling import CONTRACT_ANCHORS, MILESTONE_ANCHORS, MON_TO_FRI, Anchor
+from pactline.web.forms import DateInput, DomainForm
 
 ITEM_ANCHORS = [(a.value, a.label) for a in (*CONTRACT_ANCHORS, *MILESTONE_ANCHORS)]
 MAX_ITEMS = 100
@@ -57,6 +58,7 @@ class TemplateForm(DomainForm):
 class TemplateItemForm(forms.Form):
     title = forms.CharField(max_length=300)
     kind = forms.ChoiceField(label="Type", choices=MilestoneKind.choices, initial="custom")
+    row_title = ""  # the item's title as the page numbers it (set by item_formset)
     anchor = forms.ChoiceField(
         label="Due from", choices=ITEM_ANCHORS, initial=Anchor.CONTRACT_START.value
     )
@@ -116,10 +118,15 @@ class BaseTemplateItemFormSet(forms.BaseFormSet):
         form.fields["DELETE"].label = "Remove this milestone"
 
 
-def item_formset(data: Any = None, initial: list[dict[str, Any]] | None = None) -> Any:
+def item_formset(
+    data: Any = None,
+    initial: list[dict[str, Any]] | None = None,
+    kinds: list[tuple[str, str]] | None = None,
+) -> Any:
     """The items formset: one empty row to fill in, three when starting a new template.
 
-    "After item" offers every row by its number (as the rows are headed on the page)."""
+    "After item" offers every row by its number (as the rows are headed on the page), titled
+    as typed; `kinds` are the organisation's milestone types."""
     factory = forms.formset_factory(
         TemplateItemForm,
         formset=BaseTemplateItemFormSet,
@@ -132,11 +139,90 @@ def item_formset(data: Any = None, initial: list[dict[str, Any]] | None = None) 
     formset = factory(data, prefix="items", initial=initial)
     rows = [("", "—")]
     for number, form in enumerate(formset.forms, start=1):
-        title = (form.initial or {}).get("title")
+        typed = data.get(f"items-{number - 1}-title") if data is not None else None
+        title = (typed or "").strip() or (form.initial or {}).get("title") or ""
+        form.row_title = title
         rows.append((str(number), f"{number}. {title}" if title else f"Row {number}"))
     for form in formset.forms:
         form.fields["anchor_item"].choices = rows
+        if kinds is not None:
+            kept = (form.initial or {}).get("kind")
+            choices = list(kinds)
+            if kept and kept not in {k for k, _ in choices}:
+                choices.append((kept, kept.replace("_", " ")))
+            form.fields["kind"].choices = choices
     return formset
+
+
+ROW_FIELDS = (*TemplateItemForm.base_fields, "ORDER", "DELETE")
+
+
+def move_row(data: Any, index: int, step: int) -> Any:
+    """POST data with row `index` swapped with its neighbour (step -1: up, +1: down); the
+    "After item" row numbers and positions follow, so the page shows the new order."""
+    data = data.copy()
+    try:
+        total = int(data.get("items-TOTAL_FORMS", 0))
+    except ValueError:
+        return data
+    other = index + step
+    if not (0 <= index < total and 0 <= other < total):
+        return data
+    order = list(range(total))
+    order[index], order[other] = order[other], order[index]
+    new_number = {old + 1: new + 1 for new, old in enumerate(order)}
+    rows = {
+        old: {name: data.getlist(f"items-{old}-{name}") for name in ROW_FIELDS}
+        for old in range(total)
+    }
+    for new, old in enumerate(order):
+        for name, values in rows[old].items():
+            key = f"items-{new}-{name}"
+            if name == "anchor_item" and values and values[0].isdigit():
+                values = [str(new_number.get(int(values[0]), values[0]))]
+            if name == "ORDER":
+                values = [str(new + 1)]
+            if values:
+                data.setlist(key, values)
+            elif key in data:
+                del data[key]
+    return data
+
+
+class PreviewForm(forms.Form):
+    """A contract's dates and calendar to preview a template's dates with (nothing is saved)."""
+
+    start_on = forms.DateField(label="Contract start", required=False, widget=DateInput())
+    end_on = forms.DateField(label="Contract end", required=False, widget=DateInput())
+    signed_on = forms.DateField(label="Signed on", required=False, widget=DateInput())
+    calendar_country = forms.ChoiceField(label="Public holidays of", required=False)
+    calendar_subdivision = forms.CharField(
+        label="Region (subdivision)", required=False, max_length=10
+    )
+    workweek = forms.MultipleChoiceField(
+        label="Working week",
+        choices=WEEKDAYS,
+        required=False,
+        initial=workweek_days(MON_TO_FRI),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "preview")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["calendar_country"].choices = country_choices()
+
+    def options(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "start_on": d["start_on"],
+            "end_on": d["end_on"],
+            "signed_on": d["signed_on"],
+            "country": d["calendar_country"],
+            "subdivision": d["calendar_subdivision"].strip().upper(),
+            "workweek": workweek_mask(d["workweek"]) if d["workweek"] else 0,
+        }
 
 
 def with_extra_row(data: Any) -> Any:

@@ -37,10 +37,12 @@ from pactline.milestones.services.templates import (
     create_template,
     delete_template,
     duplicate_template,
+    preview_template,
     template_from_contract,
     template_snapshot,
     update_template,
 )
+from pactline.milestones.services.types import create_type, delete_type, update_type
 from pactline.milestones.services.whatif import Preview, apply, basis_of, preview
 
 __all__ = [
@@ -59,14 +61,17 @@ __all__ = [
     "create_milestone",
     "create_series",
     "create_template",
+    "create_type",
     "delete_checklist_item",
     "delete_milestone",
     "delete_template",
+    "delete_type",
     "duplicate_template",
     "edit_occurrence",
     "extend_all",
     "move",
     "preview",
+    "preview_template",
     "recompute",
     "recompute_contract",
     "recompute_organisation",
@@ -79,4 +84,5 @@ __all__ = [
     "transition",
     "update_milestone",
     "update_template",
+    "update_type",
 ]

@@ -64,6 +64,7 @@ def snapshot(m: Milestone) -> dict[str, Any]:
     snap["due_date"] = m.due_date
     snap["status"] = m.status
     snap["completed_on"] = m.completed_on
+    snap.update({f"custom_fields.{k}": v for k, v in sorted((m.custom_fields or {}).items())})
     return snap
 
 

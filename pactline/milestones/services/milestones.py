@@ -16,8 +16,9 @@ from pactline.accounts.models import Membership
 from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import diff, record
 from pactline.contracts.models import Contract
+from pactline.customfields import services as custom
 from pactline.errors import ValidationFailed
-from pactline.milestones.models import ChecklistItem, Dependency, Milestone, MilestoneKind
+from pactline.milestones.models import ChecklistItem, Dependency, Milestone
 from pactline.milestones.scheduling import MILESTONE_ANCHORS, Anchor, PeriodEnd, Roll, Unit
 from pactline.milestones.services import schedule
 from pactline.milestones.services.common import (
@@ -28,6 +29,7 @@ from pactline.milestones.services.common import (
     reject_unknown,
     snapshot,
 )
+from pactline.milestones.services.types import check_kind, default_reminders_of
 from pactline.validation import Errors, check_date, check_money, check_required_text, check_text
 from pactline.versioning import bump, lock
 
@@ -36,19 +38,19 @@ def _choices(enum: Any) -> list[str]:
     return [member.value for member in enum]
 
 
-def _validate(actor: Actor, m: Milestone) -> None:
+def _validate(actor: Actor, m: Milestone, kind_was: str | None = None) -> None:
     errors = Errors()
     check_required_text(errors, "title", m.title, 300)
     check_text(errors, "description", m.description, 20000)
     check_text(errors, "external_id", m.external_id, 100)
+    check_kind(errors, "kind", actor.organisation.pk, m.kind, kind_was)
     for field, enum in (
-        ("kind", MilestoneKind),
         ("due_anchor", Anchor),
         ("due_unit", Unit),
         ("due_roll", Roll),
         ("due_period_end", PeriodEnd),
     ):
-        allowed = MilestoneKind.values if enum is MilestoneKind else _choices(enum)
+        allowed = _choices(enum)
         if getattr(m, field) not in allowed:
             errors.add(field, f"must be one of {', '.join(allowed)}")
     if not isinstance(m.due_offset, int) or abs(m.due_offset) > MAX_OFFSET:
@@ -153,12 +155,20 @@ def create_milestone(
         permissions.can_create_milestone(actor, contract),
         "only managers and above add milestones",
     )
-    reject_unknown(data, (*MILESTONE_FIELDS, "checklist", "series_id", "occurrence_date"))
+    reject_unknown(
+        data, (*MILESTONE_FIELDS, "checklist", "series_id", "occurrence_date", "custom_fields")
+    )
     fields = dict(data)
-    checklist = fields.pop("checklist", None) or []
-    m = Milestone(organisation=actor.organisation, contract=contract)
+    checklist = fields.pop("checklist", None)
+    values = fields.pop("custom_fields", None)
+    m = Milestone(organisation=actor.organisation, contract=contract, currency=contract.currency)
     _assign(m, fields)
     _validate(actor, m)
+    m.custom_fields = custom.clean_values(actor.organisation, "milestone", values, creating=True)
+    # The type's defaults: its checklist when none is given, its reminder policy.
+    type_checklist, type_reminders = default_reminders_of(actor.organisation.pk, m.kind)
+    if checklist is None:
+        checklist = type_checklist
     if m.due_override is not None:
         if not reason.strip():
             raise ValidationFailed.one("reason", "say why the date is set by hand")
@@ -183,6 +193,10 @@ def create_milestone(
         summary=f"Milestone {m.title} created, due {m.due_date or 'unscheduled'}",
         changes=diff({}, snapshot(m)),
     )
+    if type_reminders:
+        from pactline.notifications.services.policies import set_policy
+
+        set_policy(actor, type_reminders, milestone=m)
     return m
 
 
@@ -196,9 +210,11 @@ def update_milestone(
 ) -> Milestone:
     """Change a milestone. A moved due date or an override needs a `reason`; the baseline stays;
     everything that depends on it moves in the same transaction."""
-    reject_unknown(data, MILESTONE_FIELDS)
+    reject_unknown(data, (*MILESTONE_FIELDS, "custom_fields"))
     m = lock(milestone, expected_version)
     require(permissions.can_change_milestone(actor, m), "you may not change this milestone")
+    data = dict(data)
+    values = data.pop("custom_fields", None)
     if any(f in data and data[f] != getattr(m, f) for f in REASSIGN_FIELDS):
         require(
             permissions.can_reassign_milestone(actor, m),
@@ -209,7 +225,11 @@ def update_milestone(
     old_due = m.due_date
     state = schedule.load(contract)
     _assign(m, data)
-    _validate(actor, m)
+    _validate(actor, m, kind_was=before["kind"])
+    if values is not None:
+        m.custom_fields = custom.clean_values(
+            actor.organisation, "milestone", values, m.custom_fields, creating=False
+        )
     reason = reason.strip()
     if "due_override" in data and m.due_override != before["due_override"]:
         if m.due_override is not None and not reason:
@@ -221,7 +241,8 @@ def update_milestone(
     state.milestones[m.pk] = m
     results = schedule.solve_state(state)
     schedule.apply_result(m, results[m.pk])
-    changes = diff(before, snapshot(m))
+    after = snapshot(m)
+    changes = diff(before, after) | custom.removed_entries(before, after)
     moved = old_due is not None and m.due_date != old_due
     if moved and not reason:
         raise ValidationFailed.one("reason", "say why the due date moves")

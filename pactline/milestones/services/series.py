@@ -19,12 +19,14 @@ from pactline.accounts.models import Membership
 from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import diff, record
 from pactline.contracts.models import Contract
+from pactline.customfields import services as custom
 from pactline.errors import ValidationFailed
-from pactline.milestones.models import OPEN_STATUSES, Milestone, MilestoneKind, MilestoneSeries
+from pactline.milestones.models import OPEN_STATUSES, ChecklistItem, Milestone, MilestoneSeries
 from pactline.milestones.scheduling import PeriodEnd, RecurrenceError, Roll, occurrences, parse_rule
 from pactline.milestones.services import schedule
 from pactline.milestones.services.common import calendar_for, contract_today, reject_unknown
 from pactline.milestones.services.milestones import update_milestone
+from pactline.milestones.services.types import check_kind, default_reminders_of
 from pactline.validation import Errors, check_date, check_money, check_required_text
 from pactline.versioning import bump, lock
 
@@ -41,10 +43,11 @@ SERIES_FIELDS = (
     "roll",
     "payment_amount",
     "window_days",
+    "custom_fields",
 )
 
 
-def _validate(series: MilestoneSeries, contract: Contract) -> None:
+def _validate(series: MilestoneSeries, contract: Contract, kind_was: str | None = None) -> None:
     errors = Errors()
     check_required_text(errors, "title", series.title, 300)
     check_required_text(errors, "rrule", series.rrule, 500)
@@ -53,8 +56,7 @@ def _validate(series: MilestoneSeries, contract: Contract) -> None:
     check_money(errors, "payment_amount", series.payment_amount)
     if series.starts_on is None:
         errors.add("starts_on", "is required (the contract has no start date)")
-    if series.kind not in MilestoneKind.values:
-        errors.add("kind", f"must be one of {', '.join(MilestoneKind.values)}")
+    check_kind(errors, "kind", series.organisation_id, series.kind, kind_was)
     _check_people(series, contract, errors)
     if series.period_end not in [p.value for p in PeriodEnd]:
         errors.add("period_end", f"must be one of {', '.join(p.value for p in PeriodEnd)}")
@@ -74,6 +76,22 @@ def _validate(series: MilestoneSeries, contract: Contract) -> None:
     if series.starts_on and end and end < series.starts_on:
         errors.add("ends_on", "must not be before the start")
     errors.raise_if_any()
+
+
+def _custom_values(
+    actor: Actor, incoming: Any, existing: Mapping[str, Any], *, creating: bool
+) -> dict[str, Any]:
+    """The milestone custom-field values a series gives its occurrences. A new series takes the
+    fields' defaults, as a new milestone does; a required field is not enforced here (the
+    series form has no custom-field inputs): it is asked for when someone edits an occurrence."""
+    values = custom.clean_values(
+        actor.organisation, "milestone", incoming, existing, creating=False
+    )
+    if creating:
+        for field in custom.fields_for(actor.organisation, "milestone"):
+            if field.default is not None and field.key not in values:
+                values[field.key] = field.default
+    return values
 
 
 def _check_people(series: MilestoneSeries, contract: Contract, errors: Errors) -> None:
@@ -109,6 +127,7 @@ def _generate(actor: Actor, series: MilestoneSeries, window_end: date) -> list[M
         m = Milestone(
             organisation=series.organisation,
             contract=contract,
+            currency=contract.currency,
             title=f"{series.title} ({occurrence.isoformat()})",
             kind=series.kind,
             description=series.description,
@@ -122,12 +141,35 @@ def _generate(actor: Actor, series: MilestoneSeries, window_end: date) -> list[M
             due_date_trace=f"{due.isoformat()} = occurrence {occurrence} of {series.rrule}"[:500],
             forecast_date=due,
             payment_amount=series.payment_amount,
+            custom_fields=dict(series.custom_fields or {}),
             series=series,
             occurrence_date=occurrence,
             position=10_000 + len(made),
         )
         made.append(m)
     Milestone.objects.bulk_create(made, batch_size=500, ignore_conflicts=False)
+    # The type's defaults, as create_milestone gives a single milestone: its checklist and its
+    # reminder policy (one policy row per occurrence, written in bulk; the event below says so).
+    checklist, reminders = default_reminders_of(series.organisation_id, series.kind)
+    if made and made[0].pk is None:  # backends that do not return keys from bulk inserts
+        made = list(
+            Milestone.objects.filter(
+                series=series, occurrence_date__in=[m.occurrence_date for m in made]
+            )
+        )
+    if made and checklist:
+        ChecklistItem.objects.bulk_create(
+            (
+                ChecklistItem(milestone=m, title=t, position=i)
+                for m in made
+                for i, t in enumerate(checklist)
+            ),
+            batch_size=500,
+        )
+    if made and reminders:
+        from pactline.notifications.services.policies import policy_for_new_milestones
+
+        policy_for_new_milestones(actor, contract, reminders, made)
     series.generated_until = window_end
     series.save(update_fields=["generated_until"])
     if made:
@@ -148,6 +190,7 @@ def create_series(actor: Actor, contract: Contract, data: Mapping[str, Any]) -> 
     reject_unknown(data, SERIES_FIELDS)
     fields = dict(data)
     fields.setdefault("starts_on", contract.start_on)
+    fields["custom_fields"] = _custom_values(actor, fields.get("custom_fields"), {}, creating=True)
     series = MilestoneSeries(organisation=actor.organisation, contract=contract, **fields)
     _validate(series, contract)
     series.save()
@@ -210,8 +253,14 @@ def edit_occurrence(
         "rrule",
         "period_end",
         "roll",
+        "custom_fields",
     )
     reject_unknown(data, allowed)
+    data = dict(data)
+    # The new occurrences carry this occurrence's values, with the edit's on top.
+    data["custom_fields"] = _custom_values(
+        actor, data.get("custom_fields"), milestone.custom_fields, creating=False
+    )
     cut = milestone.occurrence_date
     original_end = old.ends_on
     # End the old series before this occurrence, and drop its open occurrences from here on.
@@ -229,7 +278,7 @@ def edit_occurrence(
     fields["starts_on"] = cut
     fields["ends_on"] = original_end
     new = MilestoneSeries(organisation=actor.organisation, contract=old.contract, **fields)
-    _validate(new, old.contract)
+    _validate(new, old.contract, kind_was=old.kind)
     new.save()
     record(
         actor,

@@ -29,12 +29,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DONE: frozenset({S.IN_PROGRESS}),
     S.CANCELLED: frozenset({S.PLANNED}),
 }
+# Read once: `S.values` builds a new list on every use, and list pages ask for each row.
+_STATUS_VALUES = frozenset(S.values)
+_ORDER = {s: i for i, s in enumerate(S)}
 
 
 def allowed_transitions(actor: Actor, m: Milestone) -> list[str]:
     """The statuses this actor may move `m` to now, for buttons and API hints."""
     out = []
-    for target in sorted(TRANSITIONS[m.status], key=list(S).index):
+    for target in sorted(TRANSITIONS[m.status], key=_ORDER.__getitem__):
         try:
             check_transition(actor, m, target)
         except (Forbidden, ValidationFailed):
@@ -44,7 +47,7 @@ def allowed_transitions(actor: Actor, m: Milestone) -> list[str]:
 
 
 def check_transition(actor: Actor, m: Milestone, target: str) -> None:
-    if target not in S.values:
+    if target not in _STATUS_VALUES:
         raise ValidationFailed.one("status", f"must be one of {', '.join(S.values)}")
     if target not in TRANSITIONS[m.status]:
         allowed = ", ".join(sorted(TRANSITIONS[m.status]))

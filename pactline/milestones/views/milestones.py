@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor, require
+from pactline.accounts.terminology import Terms, terms_of
 from pactline.errors import ValidationFailed
 from pactline.milestones import services
 from pactline.milestones.forms import MilestoneForm
@@ -27,6 +28,11 @@ FOLLOWING_ONLY = (
 )
 
 
+def words(actor: Actor) -> Terms:
+    """The organisation's words for Contract, Milestone and Party (messages, headings)."""
+    return terms_of(actor.organisation)
+
+
 @member_view
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
@@ -38,13 +44,13 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.validated():
         m = submit(form, lambda: services.create_milestone(actor, contract, form.to_data()))
         if m is not None:
-            messages.success(request, f"Milestone {m.title} added.")
+            messages.success(request, f"{words(actor).milestone} {m.title} added.")
             return redirect("milestone-detail", pk=m.pk)
     context = {
         "form": form,
         "contract": contract,
         "milestone": None,
-        "heading": f"New milestone for {contract.number}",
+        "heading": f"New {words(actor).word('milestone', 'lower')} for {contract.number}",
     }
     return render(request, "milestones/milestone_form.html", context, status=form.status)
 
@@ -74,7 +80,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.validated():
         saved = submit(form, lambda: _save(actor, m, form))
         if saved is not None:
-            messages.success(request, f"Milestone {saved.title} saved.")
+            messages.success(request, f"{words(actor).milestone} {saved.title} saved.")
             return redirect("milestone-detail", pk=saved.pk)
     context = {
         "form": form,
@@ -107,7 +113,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 for msg in msgs
             ]
             return render(request, "web/confirm_delete.html", context, status=422)
-        messages.success(request, f"Milestone {m.title} deleted.")
+        messages.success(request, f"{words(actor).milestone} {m.title} deleted.")
         return redirect("contract-detail", pk=m.contract_id)
     return render(request, "web/confirm_delete.html", context)
 

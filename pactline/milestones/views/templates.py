@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor, get_visible, require
+from pactline.accounts.terminology import terms_of
 from pactline.activity.queries import subject_history
 from pactline.errors import Conflict, ValidationFailed
 from pactline.milestones import services
@@ -25,7 +26,9 @@ from pactline.milestones.forms import (
     item_initial,
     with_extra_row,
 )
+from pactline.milestones.forms.templates import PreviewForm, move_row
 from pactline.milestones.models import MilestoneTemplate
+from pactline.milestones.types import choices as type_choices
 from pactline.milestones.views.common import HISTORY_ON_PAGE, contract_of
 from pactline.web.forms import submit
 from pactline.web.http import actor_of, member_view, posted
@@ -113,33 +116,122 @@ def _save_template(form: TemplateForm, formset: Any, action: Any) -> MilestoneTe
 
 
 def _template_form_page(
-    request: HttpRequest, form: TemplateForm, formset: Any, template: MilestoneTemplate | None
+    request: HttpRequest,
+    form: TemplateForm,
+    formset: Any,
+    template: MilestoneTemplate | None,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     heading = f"Edit {template.name}" if template else "New milestone template"
-    context = {"form": form, "formset": formset, "template": template, "heading": heading}
+    context = {
+        "form": form,
+        "formset": formset,
+        "template": template,
+        "heading": heading,
+        "preview_form": (preview or {}).get("form") or PreviewForm(posted(request)),
+        "preview_rows": (preview or {}).get("rows"),
+        "problems": _problems(formset) if formset.is_bound else [],
+    }
     status = form.status
-    if status == 200 and formset.is_bound and not _adding_row(request):
+    if preview is not None:
+        status = preview.get("status", 200)
+    elif status == 200 and formset.is_bound and not _redisplay(request):
         status = 422  # a submitted form shown again had errors
     return render(request, "milestones/template_form.html", context, status=status)
+
+
+def _problems(formset: Any) -> list[str]:
+    """Every item error as one line naming the item and the field, for the summary on top."""
+    out = []
+    for number, form in enumerate(formset.forms, start=1):
+        if not form.is_bound or not form.errors:
+            continue
+        name = f"Milestone {number}" + (f" “{form.row_title}”" if form.row_title else "")
+        for field, messages_ in form.errors.items():
+            label = form.fields[field].label if field in form.fields else None
+            label = label or (field.replace("_", " ").capitalize() if field != "__all__" else "")
+            for message in messages_:
+                out.append(f"{name}, {label}: {message}" if label else f"{name}: {message}")
+    return out
 
 
 def _adding_row(request: HttpRequest) -> bool:
     return request.method == "POST" and "add_row" in request.POST
 
 
+def _moving(request: HttpRequest) -> tuple[int, int] | None:
+    """("Move up" / "Move down" on a row): its index and the step, else None."""
+    if request.method != "POST" or "move" not in request.POST:
+        return None
+    index, _, direction = request.POST["move"].partition(":")
+    if not index.isdigit() or direction not in ("up", "down"):
+        return None
+    return int(index), -1 if direction == "up" else 1
+
+
+def _previewing(request: HttpRequest) -> bool:
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _redisplay(request: HttpRequest) -> bool:
+    """A POST that shows the form again instead of saving: add a row, move one, preview."""
+    return _adding_row(request) or _moving(request) is not None or _previewing(request)
+
+
 def _submitted(request: HttpRequest) -> bool:
-    return request.method == "POST" and not _adding_row(request)
+    return request.method == "POST" and not _redisplay(request)
 
 
 def _template_forms(
-    request: HttpRequest, initial: dict[str, Any], items: list[dict[str, Any]] | None
+    request: HttpRequest,
+    initial: dict[str, Any],
+    items: list[dict[str, Any]] | None,
+    template: MilestoneTemplate | None = None,
 ) -> tuple[TemplateForm, Any]:
-    """The template form and its items; "Add a row" redisplays them with one more row."""
+    """The template form and its items; "Add a row" redisplays them with one more row, "Move
+    up/down" with the row moved, "Preview dates" as typed."""
     data = posted(request)
-    if _adding_row(request):  # not a submission: show the typed values without complaints
+    actor = actor_of(request)
+    kept = {i.kind for i in template.items.all()} if template is not None else set()
+    kinds = type_choices(actor.organisation.pk)
+    kinds += [(k, k.replace("_", " ")) for k in sorted(kept) if k not in {c for c, _ in kinds}]
+    if _redisplay(request):  # not a submission: show the typed values without complaints
         typed = {k: data.get(k) for k in ("name", "description", "version")}
-        return TemplateForm(initial=typed), item_formset(with_extra_row(data), items)
-    return TemplateForm(data, initial=initial), item_formset(data, items)
+        if _adding_row(request):
+            data = with_extra_row(data)
+        elif (move := _moving(request)) is not None:
+            data = move_row(data, *move)
+        return TemplateForm(initial=typed), item_formset(data, items, kinds)
+    return TemplateForm(data, initial=initial), item_formset(data, items, kinds)
+
+
+def _preview(request: HttpRequest, formset: Any) -> dict[str, Any]:
+    """The dates the typed items would get (nothing is saved); errors name item and field."""
+    actor = actor_of(request)
+    preview_form = PreviewForm(posted(request))
+    result: dict[str, Any] = {"form": preview_form, "rows": None, "status": 422}
+    if not (preview_form.is_valid() & formset.is_valid()):
+        return result
+    items, sources = _items_from(formset)
+    try:
+        rows = services.preview_template(actor, items, **preview_form.options())
+    except ValidationFailed as exc:
+        for key, msgs in exc.errors.items():
+            parts = key.split(".")
+            if parts[0] == "items" and len(parts) >= 3 and parts[1].isdigit():
+                target = sources[int(parts[1])]
+                item_field = parts[2] if parts[2] in target.fields else None
+                for msg in msgs:
+                    target.add_error(item_field, msg)
+                continue
+            field = key if key in preview_form.fields else None
+            for msg in msgs:
+                preview_form.add_error(field, msg)
+        return result
+    for row in rows:
+        row["number"] = row["index"] + 1
+    result.update(rows=rows, status=200)
+    return result
 
 
 @member_view
@@ -148,6 +240,8 @@ def template_create(request: HttpRequest) -> HttpResponse:
     require(permissions.can_manage_templates(actor), "Only managers and above manage templates.")
     form, formset = _template_forms(request, {}, None)
     del form.fields["version"]
+    if _previewing(request):
+        return _template_form_page(request, form, formset, None, _preview(request, formset))
     if _submitted(request) and form.validated() & formset.is_valid():
         d = form.cleaned_data
         template = _save_template(
@@ -175,7 +269,9 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": template.description,
         "version": template.version,
     }
-    form, formset = _template_forms(request, initial, item_initial(template))
+    form, formset = _template_forms(request, initial, item_initial(template), template)
+    if _previewing(request):
+        return _template_form_page(request, form, formset, template, _preview(request, formset))
     if _submitted(request) and form.validated() & formset.is_valid():
         d = form.cleaned_data
         saved = _save_template(
@@ -216,6 +312,8 @@ def template_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if copy is not None:
             messages.success(request, f"Template {copy.name} created from {template.name}.")
+            for notice in getattr(copy, "notices", []):
+                messages.warning(request, notice)
             return redirect("template-detail", pk=copy.pk)
     return _name_form_page(
         request,
@@ -247,7 +345,8 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "object": template,
             "action": reverse("template-delete", args=[template.pk]),
             "cancel": reverse("template-detail", args=[template.pk]),
-            "warning": "Contracts that used it keep their milestones. This cannot be undone.",
+            "warning": f"{terms_of(actor.organisation).contracts} that used it keep their "
+            f"{terms_of(actor.organisation).milestones_lower}. This cannot be undone.",
         },
     )
 
@@ -287,12 +386,15 @@ def contract_save_template(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if template is not None:
             messages.success(request, f"Template {template.name} saved from {contract.number}.")
+            for notice in getattr(template, "notices", []):
+                messages.warning(request, notice)
             return redirect("template-detail", pk=template.pk)
     return _name_form_page(
         request,
         form,
         {
-            "heading": f"Save {contract.number}'s milestones as a template",
+            "heading": f"Save {contract.number}'s "
+            f"{terms_of(actor.organisation).milestones_lower} as a template",
             "button": "Save as template",
             "contract": contract,
             "action": reverse("contract-save-template", args=[contract.pk]),

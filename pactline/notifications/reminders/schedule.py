@@ -7,7 +7,7 @@ time after a change): both see the same policy, people, snoozes and sent ledger.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -34,6 +34,7 @@ class Due:
     policy: Policy
     sends: list[Send]
     next_at: datetime | None
+    label: str = ""  # a date custom field's label (target "cf:<id>")
 
 
 def _grace() -> timedelta:
@@ -65,7 +66,41 @@ def evaluate_contract(ctx: Context, c: Contract, now: datetime) -> list[Due]:
         sent = ctx.already("contract", c.pk, target)
         sends, next_at = plan(occs, people, policy.send_hour, now, _grace(), sent)
         out.append(Due(c, target, day, policy, sends, next_at))
+    out += _date_field_dues(ctx, c, "contract", policy, people, c, now)
     return out
+
+
+def _field_policy(policy: Policy, days: int) -> Policy:
+    """A date field's own rule ("remind N days before"), at the policy's hour and calendar."""
+    return replace(policy, days_before=(days,) if days else (), on_due_date=days == 0)
+
+
+def _date_field_dues(
+    ctx: Context,
+    subject: Contract | Milestone,
+    object_type: str,
+    policy: Policy,
+    people: list,
+    contract: Contract,
+    now: datetime,
+) -> list[Due]:
+    out = []
+    for f, day in targets.date_field_targets(ctx, subject, object_type):
+        own = _field_policy(policy, f.days)
+        occs = occurrences(day, own, ctx.calendar(contract), _horizon(now), overdue=False)
+        sent = ctx.already(object_type, subject.pk, f.target)
+        sends, next_at = plan(occs, people, own.send_hour, now, _grace(), sent)
+        out.append(Due(subject, f.target, day, own, sends, next_at, label=f.label))
+    return out
+
+
+def evaluate_milestone_fields(ctx: Context, m: Milestone, now: datetime) -> list[Due]:
+    """The milestone's date custom fields with reminders (to its owner, approver, watchers)."""
+    if not targets.open_for_fields(m) or not ctx.date_fields.get((m.organisation_id, "milestone")):
+        return []
+    policy = ctx.policies.for_milestone(m.organisation_id, m.contract_id, m.pk)
+    people = ctx.milestone_recipients(m, policy)
+    return _date_field_dues(ctx, m, "milestone", policy, people, m.contract, now)
 
 
 def next_time(dues: Iterable[Due], now: datetime) -> datetime | None:
@@ -80,7 +115,7 @@ def write_next(model: type[Model], values: dict[int, datetime | None]) -> None:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     field = model._meta.get_field("next_reminder_at")
-    sql = f"UPDATE {table} SET next_reminder_at = %s WHERE id = %s"
+    sql = f"UPDATE {table} SET next_reminder_at = %s WHERE id = %s"  # nosec B608 # table name
     params = [[field.get_db_prep_value(v, connection), pk] for pk, v in values.items()]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -97,11 +132,12 @@ def refresh_milestones(ids: Iterable[int], now: datetime | None = None) -> int:
                 "contract", "owner", "approver"
             )
         )
-        ctx = targets.load(milestones=[m for m in rows if targets.remindable(m)])
+        ctx = targets.load(milestones=[m for m in rows if targets.open_for_fields(m)])
         values = {}
         for m in rows:
             due = evaluate_milestone(ctx, m, now)
-            value = next_time([due], now) if due else None
+            dues = [*([due] if due else []), *evaluate_milestone_fields(ctx, m, now)]
+            value = next_time(dues, now) if dues else None
             if value != m.next_reminder_at:
                 values[m.pk] = value
         write_next(Milestone, values)

@@ -43,7 +43,7 @@ def claim(kind: str, now: datetime, limit: int) -> list[int]:
     table = connection.ops.quote_name(model._meta.db_table)
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     sql = (
-        f"UPDATE {table} SET next_reminder_at = %s "
+        f"UPDATE {table} SET next_reminder_at = %s "  # nosec B608 # table name from the model
         f"WHERE id IN (SELECT id FROM {table} WHERE next_reminder_at <= %s "
         f"ORDER BY next_reminder_at LIMIT %s{lock}) AND next_reminder_at <= %s RETURNING id"
     )
@@ -91,13 +91,17 @@ def _process_milestones(ids: list[int], now: datetime) -> int:
         .select_related("contract", "contract__owner", "owner", "approver")
         .order_by("pk")
     )
-    ctx = targets.load(milestones=[m for m in rows if targets.remindable(m)], today=now.date())
+    ctx = targets.load(milestones=[m for m in rows if targets.open_for_fields(m)], today=now.date())
     dues, values = [], {}
     for m in rows:
         due = schedule.evaluate_milestone(ctx, m, now)
-        if due is not None:
-            dues.append(due)
-        values[m.pk] = _next_after(due, now)
+        own = [
+            *([due] if due is not None else []),
+            *schedule.evaluate_milestone_fields(ctx, m, now),
+        ]
+        dues += own
+        nexts = [d.next_at for d in own if d.next_at is not None]
+        values[m.pk] = min(nexts) if nexts else None
     created = _deliver(dues, ctx)
     schedule.write_next(Milestone, values)
     return created
@@ -187,6 +191,11 @@ def _event(due: Due, send: Send) -> dict[str, object]:
 
 def _payload(due: Due, send: Send, topic: str) -> dict[str, object]:
     subject, occ = due.subject, send.occurrence
+    if due.target.startswith("cf:"):  # a date custom field with a reminder
+        assert isinstance(subject, Contract | Milestone)
+        return messages.custom_date_reminder(
+            subject, due.label, due.target, due.target_date, occ.rule, occ.on, topic
+        )
     if isinstance(subject, Milestone):
         today = contract_today(subject.contract)
         return messages.milestone_reminder(

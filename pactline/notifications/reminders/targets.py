@@ -19,6 +19,7 @@ from pactline.notifications.models import Delivery, Reminder, ReminderState, Top
 from pactline.notifications.policies import PolicyIndex
 from pactline.notifications.preferences import Preferences
 from pactline.notifications.reminders.rules import Group, Policy, Recipient
+from pactline.notifications.visibility import Sight
 
 ORGANISATION = 0  # the pseudo-recipient whose reminders become events (webhooks, chat)
 QUIET_CONTRACTS = frozenset(
@@ -34,6 +35,43 @@ def remindable(m: Milestone) -> bool:
 
 def _quiet(c: Contract) -> bool:
     return c.status in QUIET_CONTRACTS
+
+
+def open_for_fields(m: Milestone) -> bool:
+    """A milestone whose date custom fields may still remind (no due date needed)."""
+    return m.status in OPEN_STATUSES and not _quiet(m.contract)
+
+
+@dataclass(frozen=True)
+class DateField:
+    """A date custom field with a reminder: "remind `days` days before"."""
+
+    pk: int
+    key: str
+    label: str
+    days: int
+
+    @property
+    def target(self) -> str:
+        return f"cf:{self.pk}"  # fits Delivery.target; a renamed key keeps its ledger
+
+
+def date_field_targets(
+    ctx: Context, subject: Contract | Milestone, object_type: str
+) -> list[tuple[DateField, date]]:
+    """The subject's date custom fields that carry a reminder, with their dates."""
+    if object_type == "contract" and _quiet(subject):  # type: ignore[arg-type]
+        return []
+    out = []
+    values = subject.custom_fields or {}
+    for f in ctx.date_fields.get((subject.organisation_id, object_type), []):
+        raw = values.get(f.key)
+        if isinstance(raw, str):
+            try:
+                out.append((f, date.fromisoformat(raw)))
+            except ValueError:
+                continue
+    return out
 
 
 def contract_targets(c: Contract, policy: Policy) -> list[tuple[str, date]]:
@@ -66,6 +104,9 @@ class Context:
     prefs: Preferences
     sent: dict[tuple[str, int, str], set[tuple[int, str, date]]]  # (type, id, target)
     closures: dict[int, dict[date, str]] = field(default_factory=dict)
+    # (organisation, object type) -> date custom fields with a reminder (customfields)
+    date_fields: dict[tuple[int, str], list[DateField]] = field(default_factory=dict)
+    sight: Sight | None = None  # restricted contracts and guests: nobody hears of the unseen
 
     def calendar(self, c: Contract) -> WorkCalendar:
         if c.organisation_id not in self.closures:
@@ -121,6 +162,8 @@ class Context:
             wanted[m.contract.owner_id].add(Group.ESCALATE_OWNER)
         for user_id in self._escalation_contacts(m.organisation_id, policy):
             wanted[user_id].add(Group.ESCALATE_CONTACT)
+        if self.sight is not None:
+            wanted = {u: g for u, g in wanted.items() if self.sight.sees_milestone(m, u)}
         recipients = self._recipients(m.organisation_id, wanted, m.pk)
         # An acknowledgement holds only while the due date is the one acknowledged.
         return [
@@ -146,6 +189,13 @@ class Context:
             wanted[c.owner_id].add(Group.REMIND)
         for user_id in self.contract_watchers.get(c.pk, set()):
             wanted[user_id].add(Group.REMIND)
+        if self.sight is not None:
+            sight, org = self.sight, c.organisation_id
+            wanted = {  # notice and end dates are internal: not for guests
+                u: g
+                for u, g in wanted.items()
+                if sight.sees_contract(org, c.pk, u) and not sight.is_guest(org, u)
+            }
         recipients = self._recipients(c.organisation_id, wanted, None)
         only_remind = frozenset({Group.REMIND})
         return [Recipient(r.user_id, r.time_zone, only_remind) for r in recipients]
@@ -190,7 +240,24 @@ def load(
         states=states,
         prefs=Preferences.load(every_user),
         sent=_sent(milestone_ids, {c.pk for c in contracts}, floor),
+        date_fields=_date_fields(org_ids),
+        sight=Sight.load(org_ids, every_contract),
     )
+
+
+def _date_fields(org_ids: set[int]) -> dict[tuple[int, str], list[DateField]]:
+    from pactline.customfields.models import CustomField
+
+    out: dict[tuple[int, str], list[DateField]] = defaultdict(list)
+    for pk, org, object_type, key, label, days in (
+        CustomField.objects.filter(
+            organisation_id__in=org_ids, field_type="date", remind_days_before__isnull=False
+        )
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "object_type", "key", "label", "remind_days_before")
+    ):
+        out[(org, object_type)].append(DateField(pk, key, label, days))
+    return dict(out)
 
 
 def _sent(

@@ -13,7 +13,7 @@ from pactline.accounts.models import User
 from pactline.accounts.permissions import Actor, require
 from pactline.activity.services import record
 from pactline.contracts.models import Contract
-from pactline.errors import ValidationFailed
+from pactline.errors import NotFound, ValidationFailed
 from pactline.milestones import services as milestone_services
 from pactline.milestones.models import COMPLETE_STATUSES, Milestone, MilestoneStatus
 from pactline.notifications.models import (
@@ -46,6 +46,13 @@ def watch(
         contract = milestone.contract
     if contract is None:
         raise ValidationFailed.one("contract_id", "name a contract or a milestone to watch")
+    # Only what the person sees (restricted contracts, a guest's shared milestones).
+    if milestone is not None:
+        seen = permissions.visible_milestones(actor).filter(pk=milestone.pk)
+    else:
+        seen = permissions.visible_contracts(actor).filter(pk=contract.pk)
+    if not seen.exists():
+        raise NotFound(f"{'milestone' if milestone else 'contract'} not found")
     existing = permissions.own_watches(actor).filter(contract=contract, milestone=milestone).first()
     if existing is not None:
         return existing

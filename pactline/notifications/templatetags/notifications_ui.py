@@ -33,10 +33,8 @@ def inbox_link(context: template.Context) -> SafeString:
         if unread
         else "",
     )
-    attrs = ' aria-current="page"' if current else ""
-    return format_html(
-        '<a href="{}"{}>{}</a>', reverse("notification-inbox"), SafeString(attrs), label
-    )
+    attrs = SafeString(' aria-current="page"') if current else ""
+    return format_html('<a href="{}"{}>{}</a>', reverse("notification-inbox"), attrs, label)
 
 
 @register.inclusion_tag("notifications/_panel.html", takes_context=True)
@@ -56,6 +54,7 @@ def reminders_panel(context: template.Context, obj: Contract | Milestone) -> dic
         "object": obj,
         "kind": kind,
         "watching": watching,
+        "guest": actor is not None and actor.is_guest,
         "state": state,
         "next_reminder": obj.next_reminder_at,
         "csrf_token": context.get("csrf_token"),

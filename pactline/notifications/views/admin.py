@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor, get_visible, require
-from pactline.notifications import mailbox, services
+from pactline.notifications import mailbox, sending, services
 from pactline.notifications.channels import registry
 from pactline.notifications.forms import SubscriptionForm
 from pactline.notifications.models import Delivery, Subscription
@@ -54,7 +55,12 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     subs = permissions.visible_subscriptions(actor).select_related("contract")
     labels = {c.name: c.label for c in registry.all_channels()}
     rows = [(s, labels.get(s.channel, s.channel)) for s in subs]
-    return render(request, "notifications/subscription_list.html", {"rows": rows})
+    undelivered = sending.undelivered_mail(actor.organisation.pk)
+    return render(
+        request,
+        "notifications/subscription_list.html",
+        {"rows": rows, "undelivered": undelivered},
+    )
 
 
 @member_view
@@ -184,12 +190,15 @@ def mail_list(request: HttpRequest) -> HttpResponse:
     _admin(actor)
     context = {
         "mails": mailbox.listing(actor.organisation.pk),
+        "undelivered": sending.undelivered_mail(actor.organisation.pk),
         "embedded": mailbox.embedded(),
         "folder": mailbox.folder(),
     }
     return render(request, "notifications/mail_list.html", context)
 
 
+# The preview iframe (sandboxed, no scripts) shows the e-mail as sent, with its inline styles.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 @member_view
 def mail_detail(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_of(request)

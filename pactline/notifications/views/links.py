@@ -9,11 +9,13 @@ from django.views.decorators.cache import never_cache
 from pactline.errors import DomainError
 from pactline.notifications import services
 from pactline.notifications.links import LinkError
+from pactline.ops.throttle import failures_limited, refused
 
 LABELS = {"done": "Mark done", "snooze": "Snooze"}
 
 
 @never_cache
+@failures_limited("link", refused)
 def link_action(request: HttpRequest, token: str) -> HttpResponse:
     """No sign-in needed: the signed link is the credential, for this one action, once."""
     context: dict[str, object] = {"token": token}

@@ -16,7 +16,7 @@ from pactline.milestones.models import Milestone
 from pactline.notifications import policies, services
 from pactline.notifications.forms import NoticeForm, PolicyForm, SnoozeForm
 from pactline.web.forms import submit
-from pactline.web.http import actor_of, back_url, member_view, members_of, posted
+from pactline.web.http import actor_of, back_url, member_view, members_of, portal_view, posted
 
 
 def people_of(actor: Actor) -> list[tuple[int, str]]:
@@ -164,13 +164,13 @@ def _toggle(request: HttpRequest, contract: Contract, milestone: Milestone | Non
     return redirect(back_url(request, fallback))
 
 
-@member_view
+@portal_view  # guests watch what they see (their party's contracts, shared milestones)
 @require_POST
 def contract_watch(request: HttpRequest, pk: int) -> HttpResponse:
     return _toggle(request, _contract(actor_of(request), pk), None)
 
 
-@member_view
+@portal_view  # guests watch what they see (their party's contracts, shared milestones)
 @require_POST
 def milestone_watch(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(actor_of(request), pk)

@@ -7,11 +7,14 @@ was done on time (on or before its due date, as in the health "done on time").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from pactline.accounts.models import User
@@ -19,6 +22,7 @@ from pactline.accounts.permissions import Actor
 from pactline.contracts.models import Contract, Party
 from pactline.milestones.models import COMPLETE_STATUSES, Milestone, MilestoneKind
 from pactline.milestones.queries import portfolio_today
+from pactline.milestones.types import type_map
 from pactline.reports.queries.filters import (
     DaysBetween,
     PeriodStart,
@@ -26,7 +30,7 @@ from pactline.reports.queries.filters import (
     is_open,
     scoped_milestones,
 )
-from pactline.reports.queries.percentiles import percentiles
+from pactline.reports.queries.percentiles import FRACTIONS
 
 COMPLETE = sorted(s.value for s in COMPLETE_STATUSES)
 TOP = 20
@@ -49,7 +53,9 @@ KEYS = {
     "month": lambda: PeriodStart(F("completed_on"), "month"),
     "kind": lambda: F("kind"),
     "owner": lambda: F("owner_id"),
-    "party": lambda: F("contract__parties__id"),
+    # By contract first, then through the contract's parties (reports.queries.analytics
+    # ._histogram_sql): joining the parties per histogram row, not per milestone row.
+    "party": lambda: F("contract_id"),
     "contract": lambda: F("contract_id"),
 }
 
@@ -104,19 +110,99 @@ def _completed(actor: Actor, f: PortfolioFilter, since: date, until: date) -> Qu
     )
 
 
-def _counts(qs: QuerySet[Milestone], key: Any, limit: int | None) -> list[dict[str, Any]]:
-    rows = (
-        qs.annotate(group_key=key)
-        .values("group_key")
-        .annotate(
-            completed=Count("pk"),
-            on_time=Count("pk", filter=Q(completed_on__lte=F("due_date"))),
-            late_total=Coalesce(Sum(late_days()), 0),
-        )
+def _histogram_sql(
+    qs: QuerySet[Milestone], key: Any, by_party: bool = False
+) -> tuple[str, tuple[Any, ...]] | None:
+    """SQL of (group key, days late, rows): the histogram of days late per group. `by_party`:
+    the key is the contract, and each contract's rows count for each of its parties (or for
+    "no party"), as a join with the contract's parties would count them."""
+    inner = (
+        qs.annotate(group_key=key, days=late_days())
+        .values("group_key", "days")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    order = ["group_key"] if limit is None else ["-completed", "group_key"]
-    rows = rows.order_by(*order)
-    return list(rows[:limit] if limit else rows)
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    if by_party:
+        through = Contract.parties.through._meta.db_table
+        sql = (
+            f"SELECT cp.party_id AS group_key, hc.days, SUM(hc.n) AS n FROM ({sql}) hc "  # nosec B608
+            f"LEFT JOIN {through} cp ON cp.contract_id = hc.group_key GROUP BY cp.party_id, hc.days"
+        )
+    return sql, tuple(params)
+
+
+def _grouped(
+    qs: QuerySet[Milestone], key: Any, limit: int | None, by_party: bool = False
+) -> list[dict[str, Any]]:
+    """Per group: completed, on time, total days late and the values around each percentile
+    position, in one query over the histogram of days late (GROUP BY key, days late), so the
+    rows are read once and the windows run over the histogram, not over the rows.
+
+    The value at 0-based position k of a group in order is the smallest `days` whose running
+    count exceeds k, so for pos = p x (n - 1) the floor neighbour is the first `days` with
+    running count > pos and the ceiling neighbour the first with running count >= pos + 1
+    (for whole running counts these are the same as comparing with floor/ceil of pos).
+    `limit`: only the groups with most completions (ties by key)."""
+    found = _histogram_sql(qs, key, by_party)
+    if found is None:
+        return []
+    inner, params = found
+    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+    order = "total DESC, group_key" if limit else "group_key"
+    top = f"ORDER BY {order} LIMIT {int(limit)}" if limit else ""
+    picks = []
+    for i, p in enumerate(FRACTIONS):
+        pos = f"CAST({p!r} AS DOUBLE PRECISION) * (c.total - 1)"
+        picks.append(f"MIN(CASE WHEN c.cum > {pos} THEN c.days END) AS lo{i}")
+        picks.append(f"MIN(CASE WHEN c.cum >= {pos} + 1 THEN c.days END) AS hi{i}")
+    sql = f"""
+        WITH h AS ({inner}),
+        t AS (SELECT group_key, SUM(n) AS total FROM h GROUP BY group_key {top}),
+        c AS (
+            SELECT h.group_key, h.days, h.n, t.total,
+                SUM(h.n) OVER (
+                    PARTITION BY h.group_key ORDER BY h.days
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+                ) AS cum
+            FROM h JOIN t ON h.group_key {same} t.group_key
+        )
+        SELECT c.group_key, MAX(c.total) AS total,
+            SUM(CASE WHEN c.days = 0 THEN c.n ELSE 0 END) AS on_time,
+            SUM(c.days * c.n) AS late_total, {", ".join(picks)}
+        FROM c GROUP BY c.group_key ORDER BY {order.replace("total", "MAX(c.total)")}
+    """  # nosec B608 # SQL from Django's compiler and constants; values bound
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for group_key, total, on_time, late_total, *values in cursor.fetchall():
+            n = int(total)
+            pcts = []
+            for i, p in enumerate(FRACTIONS):
+                lo, hi = values[2 * i], values[2 * i + 1]
+                pos = p * (n - 1)
+                pcts.append(float(lo) + (pos - math.floor(pos)) * (float(hi) - float(lo)))
+            rows.append(
+                {
+                    "group_key": _key_value(group_key),
+                    "completed": n,
+                    "on_time": int(on_time or 0),
+                    "late_total": int(late_total or 0),
+                    "median": pcts[0],
+                    "p90": pcts[1],
+                }
+            )
+    return rows
+
+
+def _key_value(value: Any) -> Any:
+    """A month key comes back from SQLite's date() as text."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return date.fromisoformat(value)
+    return value
 
 
 def _labels(dimension: str, keys: list[Any]) -> dict[Any, str]:
@@ -135,43 +221,32 @@ def _labels(dimension: str, keys: list[Any]) -> dict[Any, str]:
     return {k: v for k, v in contracts}
 
 
+def _group(row: dict[str, Any], label: str) -> Group:
+    return Group(
+        key=row["group_key"],
+        label=label,
+        completed=row["completed"],
+        on_time=row["on_time"],
+        late_days_total=row["late_total"],
+        median=row["median"],
+        p90=row["p90"],
+    )
+
+
 def _dimension(qs: QuerySet[Milestone], dimension: str) -> list[Group]:
-    key = KEYS[dimension]()
     limit = None if dimension == "month" else TOP
-    rows = _counts(qs, key, limit)
-    keys = [r["group_key"] for r in rows]
-    if not keys:
-        return []
-    scope = qs
-    if dimension != "month":
-        present = Q(group_key__in=[k for k in keys if k is not None])
-        if None in keys:
-            present |= Q(group_key__isnull=True)
-        scope = qs.annotate(group_key=key).filter(present)
-    pcts = percentiles(scope, key, late_days())
-    labels = _labels(dimension, keys)
-    return [
-        Group(
-            key=r["group_key"],
-            label=labels.get(r["group_key"], str(r["group_key"])),
-            completed=r["completed"],
-            on_time=r["on_time"],
-            late_days_total=r["late_total"],
-            median=pcts.get(r["group_key"], (None, None))[0],
-            p90=pcts.get(r["group_key"], (None, None))[1],
-        )
-        for r in rows
-    ]
+    rows = _grouped(qs, KEYS[dimension](), limit, by_party=dimension == "party")
+    labels = _labels(dimension, [r["group_key"] for r in rows]) if rows else {}
+    return [_group(r, labels.get(r["group_key"], str(r["group_key"]))) for r in rows]
 
 
 def _overall(qs: QuerySet[Milestone]) -> Group:
-    row = qs.aggregate(
-        completed=Count("pk"),
-        on_time=Count("pk", filter=Q(completed_on__lte=F("due_date"))),
-        late_total=Coalesce(Sum(late_days()), 0),
-    )
-    pcts = percentiles(qs, Value(1, output_field=IntegerField()), late_days()).get(1, (None, None))
-    return Group("all", "All", row["completed"], row["on_time"], row["late_total"], *pcts)
+    rows = _grouped(qs, Value(1, output_field=IntegerField()), None)
+    if not rows:
+        return Group("all", "All", 0, 0, 0)
+    group = _group(rows[0], "All")
+    group.key = "all"
+    return group
 
 
 def _bottlenecks(groups: list[Group]) -> list[Group]:
@@ -182,27 +257,68 @@ def _bottlenecks(groups: list[Group]) -> list[Group]:
 
 
 def _open_work(actor: Actor, f: PortfolioFilter) -> dict[str, Any]:
-    """Open milestones: how far their forecast lies past their baseline."""
+    """Open milestones: how far their forecast lies past their baseline. One query: each
+    row's slip is computed once (a derived table), summed per contract, and the overall
+    figures are summed from the per-contract ones beside the ten worst contracts."""
     qs = scoped_milestones(actor, f).filter(is_open(), baseline_due_date__isnull=False)
     forecast = Coalesce(F("forecast_date"), F("due_date"))
-    slip = DaysBetween(forecast, F("baseline_due_date"))
-    overall = qs.aggregate(
-        open=Count("pk"),
-        slipping=Count(
-            "pk",
-            filter=Q(forecast_date__gt=F("baseline_due_date"))
-            | Q(forecast_date__isnull=True, due_date__gt=F("baseline_due_date")),
-        ),
-        average_slip=Avg(slip),
-        worst_slip=Max(slip),
+    slipping = Q(forecast_date__gt=F("baseline_due_date")) | Q(
+        forecast_date__isnull=True, due_date__gt=F("baseline_due_date")
     )
-    worst = list(
-        qs.annotate(slip=slip)
-        .filter(slip__gt=0)
-        .values("contract_id")
-        .annotate(milestones=Count("pk"), worst=Max("slip"), total=Sum("slip"))
-        .order_by("-worst", "contract_id")[:10]
-    )
+    rows = qs.annotate(
+        slip=DaysBetween(forecast, F("baseline_due_date")),
+        slipping=Case(When(slipping, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    ).values("contract_id", "slip", "slipping")
+    empty: dict[str, Any] = {
+        "open": 0,
+        "slipping": 0,
+        "average_slip": None,
+        "worst_slip": None,
+        "contracts": [],
+    }
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return empty
+    sql = f"""
+        WITH r AS ({inner}),
+        g AS (
+            SELECT contract_id, COUNT(*) AS open, SUM(slipping) AS slipping,
+                COUNT(slip) AS slips, SUM(slip) AS slip_total, MAX(slip) AS worst,
+                SUM(CASE WHEN slip > 0 THEN 1 ELSE 0 END) AS late,
+                SUM(CASE WHEN slip > 0 THEN slip ELSE 0 END) AS late_total
+            FROM r GROUP BY contract_id
+        )
+        SELECT 0, CAST(NULL AS INTEGER), SUM(open), SUM(slipping), SUM(slips), SUM(slip_total),
+            MAX(worst)
+        FROM g
+        UNION ALL
+        SELECT * FROM (
+            SELECT 1, contract_id, late, late_total, CAST(NULL AS NUMERIC),
+                CAST(NULL AS NUMERIC), worst FROM g
+            WHERE worst > 0 ORDER BY worst DESC, contract_id LIMIT 10
+        ) w
+    """  # nosec B608 # SQL from Django's compiler and constants; values bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    out = dict(empty)
+    worst = []
+    for part, contract_id, a, b, slips, slip_total, top in found:
+        if part == 0:
+            out["open"], out["slipping"] = int(a or 0), int(b or 0)
+            out["average_slip"] = float(slip_total) / int(slips) if slips else None
+            out["worst_slip"] = int(top) if top is not None else None
+        else:
+            worst.append(
+                {
+                    "contract_id": contract_id,
+                    "milestones": int(a),
+                    "worst": int(top),
+                    "total": int(b),
+                }
+            )
+    worst.sort(key=lambda w: (-w["worst"], w["contract_id"]))
     numbers = dict(
         Contract.objects.filter(pk__in=[w["contract_id"] for w in worst]).values_list(
             "pk", "number"
@@ -210,7 +326,8 @@ def _open_work(actor: Actor, f: PortfolioFilter) -> dict[str, Any]:
     )
     for w in worst:
         w["number"] = numbers.get(w["contract_id"], "")
-    return {**overall, "contracts": worst}
+    out["contracts"] = worst
+    return out
 
 
 def analytics(
@@ -221,6 +338,9 @@ def analytics(
     since = since or until - timedelta(days=365)
     qs = _completed(actor, f, since, until)
     by = {d: _dimension(qs, d) for d in DIMENSIONS}
+    names = type_map(actor.organisation.pk)  # the organisation's milestone types
+    for group in by["kind"]:
+        group.label = names.name(group.key)
     return Analytics(
         since=since,
         until=until,

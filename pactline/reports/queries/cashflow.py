@@ -78,7 +78,7 @@ def _stream(
     rows = (
         qs.annotate(day=date_expr)
         .annotate(period=PeriodStart(F("day"), flow.grain))
-        .values("contract__currency", "period")
+        .values("currency", "period")
         .annotate(amount=Sum(amount))
         .order_by()
     )
@@ -86,7 +86,7 @@ def _stream(
         period = row["period"]
         if isinstance(period, str):  # a backend returning text for a computed date
             period = date.fromisoformat(period)
-        flow.add(row["contract__currency"], period, column, row["amount"])
+        flow.add(row["currency"], period, column, row["amount"])
 
 
 def _net(flow: CashFlow, base: QuerySet[Milestone]) -> None:

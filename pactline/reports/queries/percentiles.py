@@ -64,7 +64,7 @@ def _windowed(qs: QuerySet[Any], key: Any, value: Any) -> dict[Any, tuple[float 
         f"(t.rn - 1 > (t.n - 1) * {p!r} - 1 AND t.rn - 1 < (t.n - 1) * {p!r} + 1)"
         for p in FRACTIONS
     )
-    sql = f"SELECT t.group_key, t.slip, t.rn, t.n FROM ({inner}) t WHERE {near}"
+    sql = f"SELECT t.group_key, t.slip, t.rn, t.n FROM ({inner}) t WHERE {near}"  # nosec B608
     found: dict[Any, tuple[int, dict[int, float]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -10,9 +10,9 @@ from django.shortcuts import render
 
 from pactline.accounts.permissions import Actor
 from pactline.milestones.health import Health
-from pactline.milestones.models import Milestone, MilestoneKind, MilestoneStatus
+from pactline.milestones.models import Milestone, MilestoneStatus
 from pactline.milestones.queries import ORDERINGS, MilestoneFilter, milestone_list, portfolio_today
-from pactline.reports import exports
+from pactline.milestones.types import type_name
 from pactline.reports.exports import Column
 from pactline.reports.params import as_date, as_int, choices, portfolio_filter
 from pactline.reports.queries.cashflow import outstanding_q
@@ -49,7 +49,7 @@ def milestone_rows(actor: Actor, params: QueryDict) -> QuerySet[Milestone]:
         qs = qs.filter(owner__isnull=True)
     if f.contract_status:
         qs = qs.filter(contract__status__in=f.contract_status)
-    kinds = [k for k in params.getlist("kind") if k in MilestoneKind.values]
+    kinds = [k for k in params.getlist("kind") if isinstance(k, str) and len(k) <= 32]
     if kinds:
         qs = qs.filter(kind__in=kinds)
     payment = params.get("payment")
@@ -80,7 +80,7 @@ def _date_of(field: str, header: str) -> Column:
 COLUMNS = [
     Column("Contract", lambda m: m.contract.number, width=14),
     Column("Milestone", lambda m: m.title, width=40),
-    Column("Type", lambda m: m.get_kind_display()),
+    Column("Type", lambda m: type_name(m)),
     Column("Owner", lambda m: m.owner.email if m.owner else ""),
     Column("Status", lambda m: m.get_status_display()),
     Column("Health", lambda m: Health(m.health).label),
@@ -101,20 +101,30 @@ COLUMNS = [
 
 @member_view
 def milestone_list_view(request: HttpRequest) -> HttpResponse:
-    """Milestones across contracts with the dashboard's filters; ?format=csv|xlsx exports."""
+    """Milestones across contracts with the dashboard's filters; ?format=csv|xlsx exports the
+    chosen columns (`cols`, see pactline.savedviews; all of COLUMNS when none is chosen)."""
+    from pactline.savedviews.models import ListKey
+    from pactline.savedviews.views import export_response
+    from pactline.savedviews.web import prepare
+
     actor = actor_of(request)
-    qs = milestone_rows(actor, request.GET)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        rows = qs[: exports.MAX_ROWS].iterator(chunk_size=2000)
-        return exports.table_response(fmt, "milestones", COLUMNS, rows)
-    page = paginate(request, qs)
+        params = request.GET.copy()
+        params.pop("format")
+        return export_response(actor, _list_spec(), params, fmt)
+    state = prepare(request, ListKey.MILESTONES)
+    if isinstance(state, HttpResponse):
+        return state  # opening a saved view (or the person's default one)
+    page = paginate(request, state.spec.rows(actor, request.GET, state.available))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
     context: dict[str, Any] = {
         "page_obj": page,
         "milestones": page.object_list,
+        "lv_rows": state.rows(page.object_list),
+        **state.context(),
         "filters": choices(actor, portfolio_filter(request.GET)),
         "selected": {
             "health": request.GET.getlist("health"),
@@ -131,3 +141,10 @@ def milestone_list_view(request: HttpRequest) -> HttpResponse:
         "reports/_milestone_results.html" if is_htmx(request) else "reports/milestone_list.html"
     )
     return render(request, template, context)
+
+
+def _list_spec() -> Any:
+    from pactline.savedviews.lists import LISTS
+    from pactline.savedviews.models import ListKey
+
+    return LISTS[ListKey.MILESTONES]

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pactline.accounts.terminology import Terms, terms_of
 from pactline.reports import exports
 from pactline.reports.bars import Bar, Series, bar_chart, column_chart, line_chart
 from pactline.reports.charts import HEALTH_COLOURS
@@ -30,7 +31,9 @@ CASH_COLOURS = {
 }
 
 
-def dashboard_charts(d: Dashboard) -> dict[str, str]:
+def dashboard_charts(d: Dashboard, words: Terms | None = None) -> dict[str, str]:
+    """The dashboard's charts, titled in the organisation's words (`words`)."""
+    words = words or Terms()
     health = [
         Bar(f.label, f.value, f.href, HEALTH_COLOURS.get(f.key, "#067647"))
         for f in d.health
@@ -42,9 +45,9 @@ def dashboard_charts(d: Dashboard) -> dict[str, str]:
     ]
     workload = [Bar(r["name"], r["open"], r["href"]) for r in d.workload]
     return {
-        "health": bar_chart(health, "Milestones by health"),
-        "ageing": bar_chart(ageing, "Overdue milestones by days late"),
-        "workload": bar_chart(workload, "Open milestones per owner"),
+        "health": bar_chart(health, f"{words.milestones} by health"),
+        "ageing": bar_chart(ageing, f"Overdue {words.milestones_lower} by days late"),
+        "workload": bar_chart(workload, f"Open {words.milestones_lower} per owner"),
     }
 
 
@@ -55,7 +58,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     d = dashboard(actor, f)
     context = {
         "d": d,
-        "charts": dashboard_charts(d),
+        "charts": dashboard_charts(d, terms_of(actor.organisation)),
         "filters": choices(actor, f),
         "filtered": bool(f.query()),
     }
@@ -77,7 +80,8 @@ def _group_columns(dimension: str) -> list[Column]:
     ]
 
 
-def analytics_charts(a: Analytics) -> dict[str, str]:
+def analytics_charts(a: Analytics, words: Terms | None = None) -> dict[str, str]:
+    words = words or Terms()
     months = a.by["month"]
     labels = [g.label for g in months]
     rate = Series("On-time rate %", [(g.on_time_rate or 0) * 100 for g in months], "#067647")
@@ -88,8 +92,8 @@ def analytics_charts(a: Analytics) -> dict[str, str]:
     return {
         "rate": line_chart(labels, [rate], "On-time completion by month", maximum=100, unit="%"),
         "slip": line_chart(labels, [median, p90], "Days late by month"),
-        "kinds": bar_chart(kinds, "Milestone types that slip most (average days late)"),
-        "parties": bar_chart(parties, "Parties that slip most (average days late)"),
+        "kinds": bar_chart(kinds, f"{words.milestone} types that slip most (average days late)"),
+        "parties": bar_chart(parties, f"{words.parties} that slip most (average days late)"),
     }
 
 
@@ -107,7 +111,7 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         )
     context: dict[str, Any] = {
         "a": a,
-        "charts": analytics_charts(a),
+        "charts": analytics_charts(a, terms_of(actor.organisation)),
         "filters": choices(actor, f),
         "dimensions": [(d, a.by[d]) for d in DIMENSIONS if d != "month"],
         "query": request.GET.urlencode(),

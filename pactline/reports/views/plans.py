@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor, get_visible
+from pactline.accounts.terminology import terms_of
 from pactline.contracts.models import Contract
 from pactline.milestones.models import Milestone
 from pactline.milestones.queries import contract_milestones, portfolio_today
@@ -105,6 +106,7 @@ def portfolio_timeline(request: HttpRequest) -> HttpResponse:
         portfolio_today(actor),
         zoom=_zoom(request),
         title="Portfolio timeline",
+        words=terms_of(actor.organisation),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -134,6 +136,7 @@ def contract_gantt(request: HttpRequest, pk: int) -> HttpResponse:
         portfolio_today(actor),
         zoom=_zoom(request),
         title=f"Timeline of {contract.number}",
+        words=terms_of(actor.organisation),
     )
     if request.GET.get("format") == "svg":
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

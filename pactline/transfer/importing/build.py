@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pactline.transfer.importing.existing import Existing
+from pactline.transfer.importing.existing import NUMBER_UNAVAILABLE, Existing
 from pactline.transfer.importing.mapping import FIELDS
 from pactline.transfer.importing.rows import RowRecord
 from pactline.transfer.importing.types import Preview, Problem, shown
@@ -91,6 +91,7 @@ class Builder:
         if title_if_new and contract.existing is None and "contract_title" not in v:
             v["contract_title"] = title_if_new
         self._merge(contract, record, CONTRACT_MAP, "contract_version")
+        _merge_custom(contract, record, "cf.contract.")
         for name, kind in v.get("party", []):
             contract.parties = contract.parties if contract.parties is not None else {}
             contract.parties.setdefault(name.lower(), name)
@@ -99,6 +100,7 @@ class Builder:
             milestone = self._milestone_for(record, contract)
             if milestone is not None:
                 self._merge(milestone, record, MILESTONE_MAP, "milestone_version")
+                _merge_custom(milestone, record, "cf.milestone.")
                 if "milestone_status" in v:
                     milestone.status = v["milestone_status"]
                     milestone.seen_on["status"] = record.row
@@ -145,6 +147,11 @@ class Builder:
         key = f"pk:{found['pk']}" if found else f"new:{v.get('contract_number', '')}"
         if found is None and "contract_number" not in v:
             self.problem(record.row, "contract_number", "", "a new contract needs a number")
+            return None
+        if found is None and str(v["contract_number"]).strip() in ex.unavailable_numbers:
+            # Held by a contract the importer may not see: refused without saying so.
+            number = v["contract_number"]
+            self.problem(record.row, "contract_number", number, NUMBER_UNAVAILABLE)
             return None
         draft = self.contracts.get(key)
         if draft is None:
@@ -243,6 +250,14 @@ class Builder:
             draft.seen_on.setdefault(target, record.row)
         if version_field in record.values and draft.version is None:
             draft.version = (record.row, record.values[version_field])
+
+
+def _merge_custom(draft: Draft, record: RowRecord, prefix: str) -> None:
+    """Custom field cells (already checked) into the draft's `custom_fields`; the first row
+    naming the object gives the value."""
+    for name, value in record.values.items():
+        if name.startswith(prefix):
+            draft.values.setdefault("custom_fields", {}).setdefault(name[len(prefix) :], value)
 
 
 def _plain(value: Any) -> Any:

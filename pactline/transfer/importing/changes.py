@@ -8,6 +8,7 @@ from typing import Any
 
 from pactline.milestones.models import MilestoneStatus
 from pactline.transfer.importing.build import Builder, Draft
+from pactline.transfer.importing.existing import NUMBER_UNAVAILABLE
 from pactline.transfer.importing.transitions import status_path
 from pactline.transfer.importing.types import Change, Conflict
 from pactline.transfer.importing.values import Money
@@ -69,12 +70,31 @@ def _diff(b: Builder, draft: Draft) -> tuple[dict[str, Any], dict[str, tuple[Any
     data: dict[str, Any] = {}
     changes: dict[str, tuple[Any, Any]] = {}
     for name, new in draft.values.items():
+        if name == "custom_fields":
+            _diff_custom(draft, new, data, changes)
+            continue
         old = draft.existing[name] if draft.existing else None
         if draft.existing is None or not _equal(old, new):
             data[name] = new
             if draft.existing is not None:
                 changes[name] = (_shown(b, name, old), _shown(b, name, new))
     return data, changes
+
+
+def _diff_custom(
+    draft: Draft,
+    new: dict[str, Any],
+    data: dict[str, Any],
+    changes: dict[str, tuple[Any, Any]],
+) -> None:
+    """Only the custom field values that differ go to the service (and the preview)."""
+    old = (draft.existing or {}).get("custom_fields") or {}
+    changed = {k: v for k, v in new.items() if draft.existing is None or old.get(k) != v}
+    if changed:
+        data["custom_fields"] = changed
+    if draft.existing is not None:
+        for key, value in changed.items():
+            changes[f"custom_fields.{key}"] = (old.get(key), value)
 
 
 def _money(draft: Draft, name: str) -> str | None:
@@ -116,13 +136,9 @@ def _contract_change(b: Builder, draft: Draft) -> Change | None:
             f"is before the start date {start.isoformat()}",
         )
         return None
-    if "number" in data and ex is not None and data["number"] in b.existing.by_number:
-        b.problem(
-            draft.seen_on["number"],
-            "contract_number",
-            data["number"],
-            "another contract already has this number",
-        )
+    taken = b.existing.by_number.keys() | b.existing.unavailable_numbers
+    if "number" in data and ex is not None and str(data["number"]).strip() in taken:
+        b.problem(draft.seen_on["number"], "contract_number", data["number"], NUMBER_UNAVAILABLE)
         return None
     parties = None
     if draft.parties is not None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pactline import faults
 from pactline.accounts.permissions import Actor
 from pactline.activity.services import record
 from pactline.contracts import services as contracts
@@ -107,6 +108,7 @@ class _Writer:
             self.result.created["parties"] += 1
         for change in self.preview.contracts:
             self._guard(change, self._contract, change)
+        faults.pause("import.commit")  # crash tests: half of the import is written
         for change in self.preview.milestones:
             self._guard(change, self._milestone, change)
         return self.result

@@ -8,6 +8,9 @@ from typing import Any
 from pactline.accounts.models import Membership
 from pactline.accounts.permissions import Actor, visible_contracts, visible_milestones
 from pactline.accounts.permissions import visible_parties as parties_of
+from pactline.contracts.models import Contract
+
+NUMBER_UNAVAILABLE = "this contract number is not available; choose another"
 
 CONTRACT_COLUMNS = (
     "pk",
@@ -23,6 +26,7 @@ CONTRACT_COLUMNS = (
     "end_on",
     "signed_on",
     "version",
+    "custom_fields",
 )
 MILESTONE_COLUMNS = (
     "pk",
@@ -39,6 +43,7 @@ MILESTONE_COLUMNS = (
     "payment_share",
     "status",
     "version",
+    "custom_fields",
 )
 
 
@@ -50,6 +55,13 @@ class Existing:
             c["pk"]: c for c in visible_contracts(actor).values(*CONTRACT_COLUMNS)
         }
         self.by_number = {c["number"]: c for c in self.contracts.values()}
+        # Numbers held by contracts the actor may not see (restricted ones): refused with the
+        # same words as any other number that cannot be used, never "already used".
+        self.unavailable_numbers = set(
+            Contract.objects.filter(organisation=actor.organisation)
+            .exclude(pk__in=list(self.contracts))
+            .values_list("number", flat=True)
+        )
         self.by_external: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for c in self.contracts.values():
             if c["external_id"]:

@@ -7,8 +7,10 @@ Suggestions compare headers without case, spaces or punctuation ("Due date", "DU
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pactline.transfer.importing.values import squash
 
@@ -284,25 +286,39 @@ for _pass in ("aliases", "label", "name"):
                 _ALIASES.setdefault(squash(_alias) + "email", _name)
 
 
-def suggest_field(header: str) -> str:
-    """The field a header most likely feeds, or "" when unknown."""
-    return _ALIASES.get(squash(header), "")
+def suggest_field(header: str, custom: Mapping[str, str] | None = None) -> str:
+    """The field a header most likely feeds, or "" when unknown. `custom` (squashed custom
+    field label or key -> import field, see `custom_aliases`) wins over our own aliases, not
+    over our own labels."""
+    squashed = squash(header)
+    if custom and squashed in custom and squashed not in _LABELS:
+        return custom[squashed]
+    return _ALIASES.get(squashed, "")
 
 
-def suggest_mapping(headers: Iterable[str]) -> dict[str, str]:
+def suggest_mapping(
+    headers: Iterable[str], custom: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """{header: field} for the headers we recognise; each field taken once (party: many)."""
     taken: set[str] = set()
     mapping: dict[str, str] = {}
     for header in headers:
-        field = suggest_field(header)
+        field = suggest_field(header, custom)
         if field and (field in MULTI or field not in taken):
             mapping[header] = field
             taken.add(field)
     return mapping
 
 
-def mapping_errors(mapping: Mapping[str, str], headers: Iterable[str] | None = None) -> list[str]:
-    """What is wrong with a mapping (unknown fields, a field fed twice, no contract key)."""
+def mapping_errors(
+    mapping: Mapping[str, str],
+    headers: Iterable[str] | None = None,
+    custom: Iterable[str] | None = None,
+) -> list[str]:
+    """What is wrong with a mapping (unknown fields, a field fed twice, no contract key).
+
+    Custom fields are `cf.contract.<key>` / `cf.milestone.<key>`: any such name passes when
+    `custom` (the organisation's import names) is None (a saved mapping), else it must be one."""
     errors = []
     if not isinstance(mapping, Mapping):
         return ["the mapping must be an object of header: field"]
@@ -315,7 +331,11 @@ def mapping_errors(mapping: Mapping[str, str], headers: Iterable[str] | None = N
             errors.append(f"header {header[:30]!r}… is longer than 200 characters")
         if field == "":
             continue
-        if field not in FIELDS:
+        if field.startswith(CUSTOM_PREFIX):
+            known = CUSTOM_NAME.match(field) if custom is None else field in set(custom)
+            if not known:
+                errors.append(f"{header!r}: {field!r} is not a custom field of this organisation")
+        elif field not in FIELDS:
             errors.append(f"{header!r}: {field!r} is not a field (known: {', '.join(FIELDS)})")
         elif field in seen and field not in MULTI:
             errors.append(f"{field!r} is fed by both {seen[field]!r} and {header!r}")
@@ -339,3 +359,39 @@ def party_kind(header: str) -> str:
         if any(w in h for w in words):
             return kind
     return "other"
+
+
+# --- custom fields ----------------------------------------------------------------------------
+
+CUSTOM_PREFIX = "cf."
+CUSTOM_NAME = re.compile(r"^cf\.(contract|milestone)\.[a-z][a-z0-9_]{0,49}$")
+_LABELS = {squash(f.label) for f in FIELDS.values()}
+
+
+def custom_name(object_type: str, key: str) -> str:
+    return f"{CUSTOM_PREFIX}{object_type}.{key}"
+
+
+def custom_import_fields(organisation_id: int) -> dict[str, Any]:
+    """{import field: CustomField} of the organisation's contract and milestone fields."""
+    from pactline.customfields.models import CustomField
+
+    rows = CustomField.objects.filter(
+        organisation_id=organisation_id, object_type__in=("contract", "milestone")
+    ).order_by("object_type", "position", "pk")
+    return {custom_name(f.object_type, f.key): f for f in rows}
+
+
+def custom_aliases(fields: Mapping[str, Any]) -> dict[str, str]:
+    """Squashed headers that name a custom field: its key, its label, "<type> <label>"; a label
+    that both a contract and a milestone field carry goes to the contract's."""
+    out: dict[str, str] = {}
+    for name, field in fields.items():
+        for alias in (
+            f"{field.object_type} {field.label}",
+            f"{field.object_type} {field.key}",
+            field.label,
+            field.key,
+        ):
+            out.setdefault(squash(alias), name)
+    return out

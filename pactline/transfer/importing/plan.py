@@ -9,11 +9,20 @@ from collections.abc import Iterable
 
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor, require
+from pactline.customfields.services import member_lookup
+from pactline.milestones.types import choices as type_choices
 from pactline.transfer.importing.build import Builder
 from pactline.transfer.importing.changes import build_changes
 from pactline.transfer.importing.existing import Existing
-from pactline.transfer.importing.mapping import FIELDS, mapping_errors, suggest_mapping
-from pactline.transfer.importing.rows import Converter, DateEvidence, RowRecord
+from pactline.transfer.importing.mapping import (
+    FIELDS,
+    custom_aliases,
+    custom_import_fields,
+    custom_name,
+    mapping_errors,
+    suggest_mapping,
+)
+from pactline.transfer.importing.rows import Converter, DateEvidence, RowRecord, kind_table
 from pactline.transfer.importing.sources import Source, opened, sniff_format, source_name
 from pactline.transfer.importing.table import Table
 from pactline.transfer.importing.types import (
@@ -88,11 +97,12 @@ def _read_table(
         table.sheet,
     )
     preview.headers, preview.sheets = list(table.headers), list(table.sheets)
+    custom = custom_import_fields(actor.organisation.pk)
     if mapping is None:
-        mapping = suggest_mapping(table.headers)
+        mapping = suggest_mapping(table.headers, custom_aliases(custom))
     preview.mapping = {h: f for h, f in mapping.items() if f}
     preview.unmapped = [h for h in table.headers if not mapping.get(h)]
-    errors = mapping_errors(preview.mapping, table.headers)
+    errors = mapping_errors(preview.mapping, table.headers, custom)
     if errors:
         raise ImportRefused(
             "the column mapping does not work: " + "; ".join(errors), table.header_row
@@ -104,6 +114,10 @@ def _read_table(
         preview.add_problem,
         table.epoch,
         text_formulas=fmt == "csv",
+        kinds=kind_table(type_choices(actor.organisation.pk)),
+        custom=custom,
+        members=member_lookup(actor.organisation.pk) if custom else None,
+        default_currency=actor.organisation.default_currency,
     )
     records = list(_convert(converter, table, preview, progress))
     preview.notes += table.notes
@@ -210,5 +224,27 @@ def _plan(
     while records:  # consume the rows as they are grouped: they are the bulk of the memory
         builder.add(records.pop())
     build_changes(builder)
+    _check_required(actor, preview, columns)
     if progress is not None:
         progress(preview.rows_read)
+
+
+def _check_required(actor: Actor, preview: Preview, columns: dict[str, str]) -> None:
+    """New contracts and milestones need the organisation's required custom fields (a default
+    fills one in): said at preview time, naming the row and the column."""
+    from pactline.customfields.services import fields_for
+
+    for kind, changes in (("contract", preview.contracts), ("milestone", preview.milestones)):
+        required = [f for f in fields_for(actor.organisation, kind) if f.required]
+        if not required:
+            continue
+        for change in changes:
+            if change.action != "create":
+                continue
+            given = change.data.get("custom_fields") or {}
+            for f in required:
+                if f.key not in given and f.default is None:
+                    column = columns.get(custom_name(kind, f.key), f.label)
+                    preview.add_problem(
+                        Problem(change.row, column, None, f"{f.label} is required for a new {kind}")
+                    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from pactline.contracts.models import ContractStatus
 from pactline.milestones.models import MilestoneKind, MilestoneStatus
-from pactline.transfer.importing.mapping import FIELDS, party_kind
+from pactline.transfer.importing.mapping import FIELDS, Field, party_kind
 from pactline.transfer.importing.types import Problem, shown
 from pactline.transfer.importing.values import (
     EXCEL_EPOCH,
@@ -112,12 +112,19 @@ class Converter:
     # CSV has no formula cells, but a program opening it runs text starting with "=" as one.
     text_formulas: bool = False
     evidence: DateEvidence = field(default_factory=DateEvidence)
+    # The organisation's milestone types: key and name (squashed) -> key; None: the defaults.
+    kinds: dict[str, str] | None = None
+    # The organisation's custom fields by import name (cf.contract.<key>), checked per cell.
+    custom: dict[str, Any] | None = None
+    members: dict[str, int] | None = None
+    default_currency: str = "EUR"
 
     def __post_init__(self) -> None:
+        custom = self.custom or {}
         self.columns = [
-            (index, header, name, FIELDS[name])
+            (index, header, name, FIELDS.get(name) or Field(custom[name].label, "custom"))
             for index, header in enumerate(self.headers)
-            if (name := self.mapping.get(header)) and name in FIELDS
+            if (name := self.mapping.get(header)) and (name in FIELDS or name in custom)
         ]
         self.max_cell = limit("PACTLINE_IMPORT_MAX_CELL")
 
@@ -144,7 +151,10 @@ class Converter:
                 ok = False
                 continue
             try:
-                value = self._value(row_no, header, spec.kind, spec.max_length, raw)
+                if spec.kind == "custom":
+                    value = self._custom(name, raw)
+                else:
+                    value = self._value(row_no, header, spec.kind, spec.max_length, raw)
             except ValueError as exc:
                 self.report(Problem(row_no, header, shown(raw), str(exc)))
                 ok = False
@@ -154,6 +164,23 @@ class Converter:
             else:
                 values[name] = value
         return RowRecord(row_no, values) if ok else None
+
+    def _custom(self, name: str, raw: object) -> Any:
+        """A custom field's cell, checked against its definition (the problem names the
+        column); the stored form goes to the service, which checks it again."""
+        from pactline.customfields import values as cfv
+
+        definition = (self.custom or {})[name]
+        kind = definition.field_type
+        if isinstance(raw, datetime) and kind == "date":
+            raw = raw.date()
+        elif isinstance(raw, str) or (
+            kind in ("text", "long_text", "choice", "url", "user") and not isinstance(raw, bool)
+        ):
+            raw = as_text(raw)
+        return cfv.clean(
+            definition, raw, members=self.members, default_currency=self.default_currency
+        )
 
     def _check_sizes(self, row_no: int, cells: list[object]) -> bool:
         ok = True
@@ -179,6 +206,8 @@ class Converter:
         if kind == "int":
             return parse_int(raw)
         text = as_text(raw)
+        if kind == "milestone_kind" and self.kinds is not None:
+            return _kind(self.kinds, text)
         if kind in CHOICES:
             return _choice(kind, text)
         if kind == "currency":
@@ -212,6 +241,23 @@ def _choice(kind: str, text: str) -> str:
     if found is None:
         allowed = sorted(set(CHOICES[kind].values()))
         raise ValueError(f"is not one of {', '.join(allowed)}")
+    return found
+
+
+def kind_table(types: list[tuple[str, str]]) -> dict[str, str]:
+    """Cell text -> type key: the organisation's (active) types by key and name, and the
+    default synonyms ("UAT", "kick-off") where they name one of those types."""
+    keys = {key for key, _ in types}
+    table = {k: v for k, v in CHOICES["milestone_kind"].items() if v in keys}
+    table.update({squash(key): key for key in keys})
+    table.update({squash(name): key for key, name in types})
+    return table
+
+
+def _kind(table: dict[str, str], text: str) -> str:
+    found = table.get(squash(text))
+    if found is None:
+        raise ValueError(f"is not one of {', '.join(sorted(set(table.values())))}")
     return found
 
 

@@ -79,11 +79,17 @@ def _show(value: Any) -> str:
 
 
 @register.filter
-def change_rows(changes: dict[str, Any] | None) -> list[tuple[str, str, str]]:
-    """(field label, before, after) for an event's before/after changes."""
+def change_rows(changes: dict[str, Any] | None, terms: Any = None) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for an event's before/after changes; `terms` (the
+    organisation's words) names the contract, milestone and party fields."""
+    from pactline.accounts.terminology import KEYS, Terms
+
+    words = terms if isinstance(terms, Terms) else Terms()
     rows = []
     for field, change in (changes or {}).items():
         label = field.removesuffix("_id").replace("_", " ").capitalize()
+        if label.lower() in KEYS:
+            label = words.word(label.lower())
         if isinstance(change, dict) and "before" in change:
             rows.append((label, _show(change.get("before")), _show(change.get("after"))))
         else:

@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from pactline.accounts.terminology import terms_for
 from pactline.notifications.channels.registry import DeliveryError, Outcome
 from pactline.notifications.links import make_url
 from pactline.notifications.messages import absolute
@@ -59,11 +60,15 @@ def render(message: dict[str, Any], delivery: Delivery) -> tuple[str, str, str]:
         "snooze_days": SNOOZE_DAYS,
         "preferences_url": absolute(reverse("notification-preferences")),
         "recipient": delivery.recipient,
+        # the organisation's words for Milestone, Contract, Party (pactline.accounts.terminology)
+        "terms": terms_for(delivery.organisation_id),
     }
     name = "digest" if digest else "message"
     text = render_to_string(f"notifications/email/{name}.txt", context)
     html = render_to_string(f"notifications/email/{name}.html", context)
-    return str(message.get("title", "Pactline"))[:200], text, html
+    # One line: a title's CR/LF would be a "bad header" (or, unchecked, an injected one).
+    subject = " ".join(str(message.get("title", "Pactline")).split())
+    return subject[:200], text, html
 
 
 def notify(message: dict[str, Any], delivery: Delivery) -> Outcome:

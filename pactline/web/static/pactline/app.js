@@ -15,6 +15,23 @@
     }
   });
 
+  // A value to copy (a new API token) is selected whole when focused.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
+  // Colours chosen by people (milestone types) arrive as data-colour: a style attribute would
+  // be refused by the Content-Security-Policy, setting the property from script is not.
+  function applyColours(root) {
+    var found = Array.prototype.slice.call(root.querySelectorAll("[data-colour]"));
+    if (root.matches && root.matches("[data-colour]")) found.push(root);
+    found.forEach(function (el) {
+      el.style.setProperty("--type-colour", el.getAttribute("data-colour"));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { applyColours(document); });
+  document.addEventListener("htmx:load", function (event) { applyColours(event.detail.elt); });
+
   // Keep pushed URLs short: drop empty filter fields from htmx GET requests.
   document.addEventListener("htmx:configRequest", function (event) {
     if (event.detail.verb !== "get") return;
@@ -37,6 +54,22 @@
     p.textContent = text;
     box.replaceChildren(p);
   });
+  // An element marked data-poll-while-busy (the hx-indicator of a long POST) refreshes itself
+  // every second while that request is in flight. A trigger filter ("every 1s [...]") would
+  // need eval, which the Content-Security-Policy forbids. Status 286 stops it, as in htmx.
+  window.setInterval(function () {
+    if (!window.htmx) return;
+    document.querySelectorAll("[data-poll-while-busy].htmx-request").forEach(function (el) {
+      window.htmx.trigger(el, "pactline:poll");
+    });
+  }, 1000);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var el = event.detail.elt;
+    if (event.detail.xhr && event.detail.xhr.status === 286 && el.hasAttribute("data-poll-while-busy")) {
+      el.removeAttribute("data-poll-while-busy");
+    }
+  });
+
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("messages");
     if (!box) return;
