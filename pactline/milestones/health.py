@@ -126,9 +126,19 @@ def health_q(health: Health | str, today: date, prefix: str = "", predecessors: 
 
 
 def health_expression(today: date) -> Case:
-    """An annotation computing each milestone's health in SQL."""
+    """An annotation computing each milestone's health in SQL.
+
+    A WHEN is tried only when those before it failed, so "due soon" and "on track" need not
+    repeat the late-predecessor subqueries of "not at risk": an open milestone due today or
+    later reaches them only when it is not at risk (that condition is never NULL)."""
     return Case(
-        *(When(health_q(h, today), then=Value(h.value)) for h in SEVERITY),
+        *(
+            When(
+                health_q(h, today, predecessors=h not in (Health.DUE_SOON, Health.ON_TRACK)),
+                then=Value(h.value),
+            )
+            for h in SEVERITY
+        ),
         default=Value(Health.ON_TRACK.value),
         output_field=CharField(),
     )

@@ -284,6 +284,9 @@ def test_list_items_read_as_the_milestone_itself(
     for item in listed:
         alone = as_viewer.get(url("milestone-detail", milestone_id=item["id"]))
         assert item == alone.json()
+    for health in {m["health"] for m in listed}:  # one health: a constant, not the CASE
+        one = as_viewer.get(url("milestone-list"), {"health": health, "limit": 500})
+        assert one.json()["items"] == [m for m in listed if m["health"] == health]
     nested = as_viewer.get(url("contract-milestone-list", contract_id=spread["late"].contract_id))
     assert nested.json()["items"] == [
         m for m in listed if m["contract_id"] == spread["late"].contract_id

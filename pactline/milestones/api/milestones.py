@@ -22,12 +22,12 @@ from pactline.api_common import (
     expected_version,
     find_or_invalid,
     lean_page,
-    paginate,
 )
 from pactline.contracts.models import Contract
 from pactline.customfields.api import cf_openapi, filter_list
 from pactline.milestones import services
 from pactline.milestones.api import lookups
+from pactline.milestones.api.rows import listed_page
 from pactline.milestones.api.schemas import (
     ApplyTemplateIn,
     ContractMilestonesIn,
@@ -76,7 +76,7 @@ def list_milestones(
     )
     actor = actor_of(request)
     rows = milestone_list(actor, wanted, filters.ordering)
-    found = paginate(filter_list(rows, actor, "milestone", request, filters.ordering), page)
+    found = listed_page(filter_list(rows, actor, "milestone", request, filters.ordering), page)
     return lean_page(request, MilestoneOut, found)
 
 
@@ -109,7 +109,7 @@ def list_contract_milestones(
     actor = actor_of(request)
     contract = lookups.contract(actor, contract_id)
     rows = milestone_list(actor, MilestoneFilter(contract_id=contract.pk), options.ordering)
-    return lean_page(request, MilestoneOut, paginate(rows, page))
+    return lean_page(request, MilestoneOut, listed_page(rows, page))
 
 
 @router.post(
