@@ -260,6 +260,7 @@ def capture(
 ) -> tuple[list[str], float]:
     """The SQL statements one request of the endpoint runs (in this process), and the time
     Django's cursor spent running them."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -275,6 +276,7 @@ def capture(
     call = getattr(client, method.lower())
     kwargs = {"content_type": "application/json", "data": json.dumps(body)} if body else {}
     call(path, **kwargs, **extra)  # warm-up: lazily loaded things, the token's last use
+    caches["answers"].clear()  # what a request runs when its answer is not stored
     with CaptureQueriesContext(connection) as ctx:
         response = call(path, **kwargs, **extra)
     assert response.status_code < 400, (endpoint, response.status_code)
@@ -360,6 +362,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, help="default: pactline web's own")
     parser.add_argument("--threads", type=int, help="default: pactline web's own")
+    parser.add_argument(
+        "--no-answer-cache",
+        action="store_true",
+        help="compute every list answer (PACTLINE_ANSWER_CACHE_ENTRIES=0 for the server)",
+    )
     args = parser.parse_args()
     if args.data_dir:
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
@@ -408,6 +415,8 @@ def run(args: argparse.Namespace, data_dir: str) -> None:
             print(f"direct SQL of {e}: {direct[e]:.1f} ms ({len(statements)} statements)")
             sys.stdout.flush()
     connection.close()
+    if args.no_answer_cache:
+        os.environ["PACTLINE_ANSWER_CACHE_ENTRIES"] = "0"  # the server inherits it
     server = start_server(data_dir, args.port, args.workers, args.threads)
     base = f"http://127.0.0.1:{args.port}"
     try:

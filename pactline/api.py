@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pactline.accounts.api import contract_members, me, people, tokens
 from pactline.activity.api import events
 from pactline.api_auth import API_AUTH
+from pactline.api_render import JSONRenderer
 from pactline.collab.api import comments, contact_links, documents
 from pactline.contracts.api import contracts, parties
 from pactline.customfields.api import custom_fields
@@ -44,6 +45,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=API_AUTH,
+    renderer=JSONRenderer(),
 )
 
 for router in (me, parties, contracts, milestones, templates, events, imports, feeds, closures):

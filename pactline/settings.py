@@ -133,9 +133,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PACTLINE_TEST_SQLITE") or None}
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept between requests (per server thread): opening one per request cost a
+# SQLite connection, its PRAGMAs and a cold page and schema cache every time (issue 9).
+# (dj_database_url puts CONN_MAX_AGE=0 in the dict, so a setdefault here never took.)
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("PACTLINE_CONN_MAX_AGE", 600))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -379,12 +381,24 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3
 
 # The cache holds the rate-limit counters: Redis when REDIS_URL is set (shared by all processes),
 # else one in-memory cache per process (limits then apply per process).
+_answer_entries = int(os.environ.get("PACTLINE_ANSWER_CACHE_ENTRIES", 200))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pactline"}
-    )
+    ),
+    # Hot API lists' answers, per process and exact by construction (pactline.api_cache).
+    "answers": (
+        {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "answers",
+            "TIMEOUT": 900,
+            "OPTIONS": {"MAX_ENTRIES": _answer_entries, "CULL_FREQUENCY": 4},
+        }
+        if _answer_entries
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
 }
 # Failures allowed per client address and window before 429 (django-ratelimit rates: "20/m",
 # "100/h"; empty switches a group off): sign-in form posts that fail (on top of django-axes'

@@ -92,10 +92,12 @@ def fast_password_hashing(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> None:
-    """Every test starts with no failures counted (all tests come from 127.0.0.1)."""
-    from django.core.cache import cache
+    """Every test starts with no failures counted (all tests come from 127.0.0.1) and no
+    stored API answers."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["answers"].clear()  # ids repeat between tests: no answer from an earlier one
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,24 @@ from pactline.contracts.models import Contract, Party
 from pactline.milestones.models import ChecklistItem, Milestone
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class RowFactory(factory.django.DjangoModelFactory):
+    """Rows written straight to the database, past the services, so past the organisation's
+    revision that keys the stored API answers (pactline.api_cache): drop those answers, as if
+    the row had always been there."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from django.core.cache import caches
+
+        made = super()._create(model_class, *args, **kwargs)
+        caches["answers"].clear()
+        return made
+
+
+class OrganisationFactory(RowFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("name",)
@@ -20,7 +37,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(RowFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -36,7 +53,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(RowFactory):
     class Meta:
         model = Membership
 
@@ -45,7 +62,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = "member"
 
 
-class PartyFactory(factory.django.DjangoModelFactory):
+class PartyFactory(RowFactory):
     class Meta:
         model = Party
 
@@ -54,7 +71,7 @@ class PartyFactory(factory.django.DjangoModelFactory):
     kind = "vendor"
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+class ContractFactory(RowFactory):
     class Meta:
         model = Contract
 
@@ -68,7 +85,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     end_on = dt.date(2027, 12, 31)
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(RowFactory):
     class Meta:
         model = Milestone
 
@@ -84,7 +101,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class ChecklistItemFactory(factory.django.DjangoModelFactory):
+class ChecklistItemFactory(RowFactory):
     class Meta:
         model = ChecklistItem
 

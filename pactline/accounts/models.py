@@ -83,6 +83,10 @@ class Organisation(models.Model):
     # Head of the tamper-evident event chain; updated under a row lock with every event.
     audit_seq = models.BigIntegerField(default=0)
     audit_head = models.CharField(max_length=64, blank=True, default="")
+    # Bumped by every write that changes what the organisation's lists show, in the write's
+    # transaction: each event appended, and the derived writes that append none (forecasts,
+    # penalty figures). Cached API answers are keyed on it (pactline.api_cache).
+    revision = models.BigIntegerField(default=0)
     # The organisation's words for Milestone, Contract, Party and their plurals in the UI and
     # e-mails (pactline.accounts.terminology); the API's names never change.
     terminology = models.JSONField(default=dict, blank=True)

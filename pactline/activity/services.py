@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from pactline.accounts.models import Organisation
@@ -93,9 +93,18 @@ def record_many(actor: Actor, items: Iterable[Mapping[str, Any]]) -> list[Event]
         head = event.hash
         events.append(event)
     Event.objects.bulk_create(events, batch_size=500)
-    Organisation.objects.filter(pk=org.pk).update(audit_seq=seq, audit_head=head)
+    Organisation.objects.filter(pk=org.pk).update(
+        audit_seq=seq, audit_head=head, revision=F("revision") + 1
+    )
     events_recorded.send(sender=Event, organisation_id=org.pk, events=events)
     return events
+
+
+def note_derived_change(*organisation_ids: int) -> None:
+    """A write of derived figures that appends no event (forecasts, penalty figures) still
+    changes what the organisation's lists show: move its revision on (pactline.api_cache)."""
+    if organisation_ids:
+        Organisation.objects.filter(pk__in=organisation_ids).update(revision=F("revision") + 1)
 
 
 def verify_chain(organisation: Organisation) -> Event | None:

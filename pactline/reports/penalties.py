@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from pactline.accounts.models import Organisation
+from pactline.activity.services import note_derived_change
 from pactline.activity.signals import events_recorded
 from pactline.contracts.models import Contract
 from pactline.milestones.models import COMPLETE_STATUSES, OPEN_STATUSES, Milestone
@@ -114,9 +115,11 @@ def refresh(contract_ids: Collection[int], today: date) -> int:
             m.penalty_accrued, m.penalty_projected = accrued, projected
             changed.append(m)
     Milestone.objects.bulk_update(changed, ["penalty_accrued", "penalty_projected"], batch_size=500)
-    Milestone.objects.filter(
+    cleared = Milestone.objects.filter(
         contract_id__in=list(contracts), penalty_kind="none", penalty_accrued__isnull=False
     ).update(penalty_accrued=None, penalty_projected=None)
+    if changed or cleared:
+        note_derived_change(*{c.organisation_id for c in contracts.values()})
     _save_totals(contracts, totals, live, today)
     return len(changed)
 

@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from pactline.accounts import permissions
 from pactline.accounts.permissions import Actor
 from pactline.api_auth import actor_of
+from pactline.api_cache import cached_answer
 from pactline.api_common import (
     CREATE_ERRORS,
     DELETE_ERRORS,
@@ -75,9 +76,13 @@ def list_milestones(
         q=filters.q,
     )
     actor = actor_of(request)
-    rows = milestone_list(actor, wanted, filters.ordering)
-    found = listed_page(filter_list(rows, actor, "milestone", request, filters.ordering), page)
-    return lean_page(request, MilestoneOut, found)
+
+    def render() -> HttpResponse:
+        rows = milestone_list(actor, wanted, filters.ordering)
+        found = listed_page(filter_list(rows, actor, "milestone", request, filters.ordering), page)
+        return lean_page(request, MilestoneOut, found)
+
+    return cached_answer(request, actor, render)
 
 
 @router.post(
@@ -107,9 +112,13 @@ def list_contract_milestones(
     page: Query[PageParams],
 ) -> HttpResponse:
     actor = actor_of(request)
-    contract = lookups.contract(actor, contract_id)
-    rows = milestone_list(actor, MilestoneFilter(contract_id=contract.pk), options.ordering)
-    return lean_page(request, MilestoneOut, listed_page(rows, page))
+
+    def render() -> HttpResponse:
+        contract = lookups.contract(actor, contract_id)
+        rows = milestone_list(actor, MilestoneFilter(contract_id=contract.pk), options.ordering)
+        return lean_page(request, MilestoneOut, listed_page(rows, page))
+
+    return cached_answer(request, actor, render)
 
 
 @router.post(

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from pactline import faults
 from pactline.accounts.permissions import Actor
-from pactline.activity.services import record_many
+from pactline.activity.services import note_derived_change, record_many
 from pactline.contracts.models import Contract
 from pactline.errors import ValidationFailed
 from pactline.milestones.models import COMPLETE_STATUSES, OPEN_STATUSES, Dependency, Milestone
@@ -205,7 +205,10 @@ def write(actor: Actor, changed: list[Move], reason: str) -> None:
         for mv in moved:
             mv.milestone.version += 1
     faults.pause("cascade.write")  # crash tests: dates written, their events not yet
-    record_many(actor, events)
+    if events:
+        record_many(actor, events)
+    else:
+        note_derived_change(actor.organisation.pk)
 
 
 SCHEDULE_COLUMNS = (
