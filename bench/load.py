@@ -66,6 +66,7 @@ class Result:
     errors: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
     server_cpu_ms: float | None = None  # the server's CPU time per answered request
+    stored: float | None = None  # share of the cached lists' answers served again
 
     @property
     def rps(self) -> float:
@@ -143,6 +144,24 @@ def server_cpu(pid: int) -> float:
             t = p.cpu_times()
             total += t.user + t.system
     return total
+
+
+def answer_counts(base: str) -> dict[str, float]:
+    """`pactline_api_answers_total` by source, from the server's /metrics."""
+    import httpx
+
+    counts: dict[str, float] = {}
+    for line in httpx.get(f"{base}/metrics", timeout=30).text.splitlines():
+        if line.startswith("pactline_api_answers_total{"):
+            source = line.split('source="', 1)[1].split('"', 1)[0]
+            counts[source] = float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def stored_share(before: dict[str, float], after: dict[str, float]) -> float | None:
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    total = sum(delta.values())
+    return delta.get("stored", 0) / total if total else None
 
 
 def start_server(data_dir: str, port: int, workers: int | None, threads: int | None):
@@ -242,16 +261,18 @@ def direct_sql(db_path: str, statements: list[str], runs: int = 5) -> float:
     """Median milliseconds to run the statements through a plain sqlite3 connection."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     times = []
-    for _ in range(runs + 1):
-        started = time.perf_counter()
-        conn.execute("BEGIN")
-        for sql in statements:
-            conn.execute(sql).fetchall()
-        conn.execute("ROLLBACK")
-        times.append((time.perf_counter() - started) * 1000)
-        if times[0] > 2000:  # a slow page: once is enough
-            break
-    conn.close()
+    try:
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            conn.execute("BEGIN")
+            for sql in statements:
+                conn.execute(sql).fetchall()
+            conn.execute("ROLLBACK")
+            times.append((time.perf_counter() - started) * 1000)
+            if times[0] > 2000:  # a slow page: once is enough
+                break
+    finally:
+        conn.close()  # also when a replayed insert collides: no write lock left behind
     return statistics.median(times[1:] or times)  # the first warms the cache
 
 
@@ -260,10 +281,11 @@ def capture(
 ) -> tuple[list[str], float]:
     """The SQL statements one request of the endpoint runs (in this process), and the time
     Django's cursor spent running them."""
-    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from pactline import api_cache
 
     client = Client(raise_request_exception=True)
     method, path, body = target.request(endpoint, 0, 10**6)
@@ -276,7 +298,7 @@ def capture(
     call = getattr(client, method.lower())
     kwargs = {"content_type": "application/json", "data": json.dumps(body)} if body else {}
     call(path, **kwargs, **extra)  # warm-up: lazily loaded things, the token's last use
-    caches["answers"].clear()  # what a request runs when its answer is not stored
+    api_cache.store().clear()  # what a request runs when its answer is not stored
     with CaptureQueriesContext(connection) as ctx:
         response = call(path, **kwargs, **extra)
     assert response.status_code < 400, (endpoint, response.status_code)
@@ -326,7 +348,8 @@ def credentials() -> tuple[dict[str, dict[str, str]], list[int], list[int]]:
 
 HEADER = (
     f"{'endpoint':<18}{'c':>4}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}"
-    f"{'queries':>9}{'direct SQL ms':>15}{'ratio':>8}{'CPU ms':>8}  errors   load average"
+    f"{'queries':>9}{'direct SQL ms':>15}{'ratio':>8}{'CPU ms':>8}{'stored':>8}  errors   "
+    "load average"
 )
 
 
@@ -338,9 +361,10 @@ def report(results: list[Result], direct: dict[str, float], load: str) -> None:
         ratio = f"{median / sql:7.1f}x" if sql else "       "
         sql_text = f"{sql:15.1f}" if sql is not None else " " * 15
         cpu = f"{r.server_cpu_ms:8.1f}" if r.server_cpu_ms is not None else " " * 8
+        stored = f"{r.stored:8.0%}" if r.stored is not None else " " * 8
         print(
             f"{r.endpoint:<18}{r.concurrency:>4}{r.rps:>9.1f}{median:>11.1f}{r.pct(0.95):>9.1f}"
-            f"{q:>9.0f}{sql_text}{ratio}{cpu}  {r.errors or '-':<8} {load}"
+            f"{q:>9.0f}{sql_text}{ratio}{cpu}{stored}  {r.errors or '-'!s:<8} {load}"
         )
     sys.stdout.flush()
 
@@ -363,9 +387,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="default: pactline web's own")
     parser.add_argument("--threads", type=int, help="default: pactline web's own")
     parser.add_argument(
+        "--together",
+        default="",
+        help="endpoints measured in one run, with weights: overdue_api*9,update_due_date",
+    )
+    parser.add_argument(
         "--no-answer-cache",
         action="store_true",
-        help="compute every list answer (PACTLINE_ANSWER_CACHE_ENTRIES=0 for the server)",
+        help="compute every list answer (PACTLINE_ANSWER_CACHE_MB=0 for the server)",
     )
     args = parser.parse_args()
     if args.data_dir:
@@ -416,7 +445,7 @@ def run(args: argparse.Namespace, data_dir: str) -> None:
             sys.stdout.flush()
     connection.close()
     if args.no_answer_cache:
-        os.environ["PACTLINE_ANSWER_CACHE_ENTRIES"] = "0"  # the server inherits it
+        os.environ["PACTLINE_ANSWER_CACHE_MB"] = "0"  # the server inherits it
     server = start_server(data_dir, args.port, args.workers, args.threads)
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -431,19 +460,50 @@ def run(args: argparse.Namespace, data_dir: str) -> None:
         for c in [int(x) for x in args.concurrency.split(",") if x]:
             for e in endpoints:
                 load = loadavg()
-                cpu = server_cpu(server.pid)
-                r = run_load(base, auth, target, [e], c, args.duration)[e]
-                if r.latencies:
-                    used = server_cpu(server.pid) - cpu
-                    r.server_cpu_ms = used * 1000 / (len(r.latencies) + sum(r.errors.values()))
+                r = measure(base, auth, target, [e], c, args.duration, server.pid)[e]
                 results.append(r)
                 report([r], direct, load)
             rss.append(server_rss(server.pid))
             print(f"server RSS after c={c}: {rss[-1] / 2**20:.0f} MiB")
+        if args.together:
+            # e.g. overdue_api*9,update_due_date: one measurement of reads among writes
+            mixed = [
+                name
+                for part in args.together.split(",")
+                for name in [part.split("*")[0]] * int(part.split("*")[1] if "*" in part else 1)
+            ]
+            load = loadavg()
+            for c in [int(x) for x in args.concurrency.split(",") if x] or [8]:
+                together = measure(base, auth, target, mixed, c, args.duration, server.pid)
+                print(f"together at c={c}: {args.together}")
+                report(list(together.values()), direct, load)
         if args.soak:
             soak(base, auth, target, server.pid, args.soak, mix or list(ENDPOINTS))
     finally:
         stop_server(server)
+
+
+def measure(
+    base: str,
+    auth: dict,
+    target: Target,
+    endpoints: list[str],
+    concurrency: int,
+    seconds: float,
+    pid: int,
+) -> dict[str, Result]:
+    """run_load, with the server's CPU per answered request and the share of stored answers
+    (CPU and share over the whole measurement, so alike for endpoints run together)."""
+    cpu, answers = server_cpu(pid), answer_counts(base)
+    results = run_load(base, auth, target, endpoints, concurrency, seconds)
+    used, share = server_cpu(pid) - cpu, stored_share(answers, answer_counts(base))
+    answered = sum(len(r.latencies) + sum(r.errors.values()) for r in results.values())
+    for name, r in results.items():
+        if answered:
+            r.server_cpu_ms = used * 1000 / answered
+        if name in ("overdue_api", "due_range_api"):
+            r.stored = share
+    return results
 
 
 def soak(base: str, auth: dict, target: Target, pid: int, seconds: float, mix: list[str]) -> None:

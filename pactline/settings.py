@@ -381,23 +381,13 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3
 
 # The cache holds the rate-limit counters: Redis when REDIS_URL is set (shared by all processes),
 # else one in-memory cache per process (limits then apply per process).
-_answer_entries = int(os.environ.get("PACTLINE_ANSWER_CACHE_ENTRIES", 200))
+# Megabytes of stored API list answers per process (pactline.api_cache); 0 computes every one.
+PACTLINE_ANSWER_CACHE_MB = float(os.environ.get("PACTLINE_ANSWER_CACHE_MB", 32))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pactline"}
-    ),
-    # Hot API lists' answers, per process and exact by construction (pactline.api_cache).
-    "answers": (
-        {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "answers",
-            "TIMEOUT": 900,
-            "OPTIONS": {"MAX_ENTRIES": _answer_entries, "CULL_FREQUENCY": 4},
-        }
-        if _answer_entries
-        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     ),
 }
 # Failures allowed per client address and window before 429 (django-ratelimit rates: "20/m",

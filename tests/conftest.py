@@ -94,10 +94,12 @@ def fast_password_hashing(settings) -> None:
 def fresh_rate_limits() -> None:
     """Every test starts with no failures counted (all tests come from 127.0.0.1) and no
     stored API answers."""
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
+
+    from pactline import api_cache
 
     cache.clear()
-    caches["answers"].clear()  # ids repeat between tests: no answer from an earlier one
+    api_cache.store().clear()  # ids repeat between tests: no answer from an earlier one
 
 
 @pytest.fixture(autouse=True)

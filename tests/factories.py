@@ -21,10 +21,10 @@ class RowFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from django.core.cache import caches
+        from pactline import api_cache
 
         made = super()._create(model_class, *args, **kwargs)
-        caches["answers"].clear()
+        api_cache.store().clear()
         return made
 
 

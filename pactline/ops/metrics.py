@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -15,6 +15,12 @@ REQUEST_LATENCY = Histogram(
     "Time to answer an HTTP request",
     ["method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+API_ANSWERS = Counter(
+    "pactline_api_answers",
+    "Answers of the cached API lists: stored (served again), computed, or not_modified (304)",
+    ["source"],
 )
 
 

@@ -176,12 +176,57 @@ def test_penalty_figures_refreshed_without_an_event_show_in_the_next_list(
 def test_with_the_cache_switched_off_every_answer_is_computed(
     settings, as_manager: ApiClient, contract: Contract
 ) -> None:
-    settings.CACHES = {  # Django drops its cache handlers when CACHES changes
-        **settings.CACHES,
-        "answers": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
+    settings.PACTLINE_ANSWER_CACHE_MB = 0
     as_manager.get(url("milestone-list"), OVERDUE)
     with CaptureQueriesContext(connection) as captured:
         again = as_manager.get(url("milestone-list"), OVERDUE)
     assert titles(again) == ["Late"]
     assert "milestones_milestone" in " ".join(q["sql"] for q in captured.captured_queries)
+
+
+def answers_counted() -> dict[str, float]:
+    from django.test import Client
+
+    counts = {}
+    for line in Client().get("/metrics").content.decode().splitlines():
+        if line.startswith("pactline_api_answers_total{"):
+            counts[line.split('"')[1]] = float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def test_metrics_count_stored_computed_and_not_modified_answers(
+    as_manager: ApiClient, contract: Contract
+) -> None:
+    before = answers_counted()
+    first = as_manager.get(url("milestone-list"), OVERDUE)
+    as_manager.get(url("milestone-list"), OVERDUE)
+    as_manager.get(url("milestone-list"), OVERDUE, **{"If-None-Match": first["ETag"]})
+    after = answers_counted()
+    grown = {k: after.get(k, 0) - before.get(k, 0) for k in ("computed", "stored", "not_modified")}
+    assert grown == {"computed": 1, "stored": 1, "not_modified": 1}
+
+
+def test_the_store_keeps_only_the_current_generation_within_its_bytes() -> None:
+    from pactline.api_cache import AnswerStore
+
+    store = AnswerStore(max_bytes=3 * 1200)
+    page = (b"x" * 1000, "application/json")
+    store.put(1, (7, "2027-03-10", 1), "a", page)
+    store.put(1, (7, "2027-03-10", 1), "b", page)
+    store.put(2, (3, "2027-03-10", 1), "c", page)
+    assert store.get(1, (7, "2027-03-10", 1), "a") == page
+    # A change in organisation 1: its answers of revision 7 go at once; organisation 2's stay.
+    store.put(1, (8, "2027-03-10", 1), "a", page)
+    assert store.get(1, (7, "2027-03-10", 1), "b") is None
+    assert store.size == 2 * 1200
+    assert store.get(2, (3, "2027-03-10", 1), "c") == page
+    # An answer computed from an older revision than one already seen is not kept.
+    store.put(1, (7, "2027-03-10", 1), "late", page)
+    assert store.get(1, (8, "2027-03-10", 1), "late") is None
+    # Past the bound, the least recently used answer goes first ("a": "c" was read since).
+    store.put(1, (8, "2027-03-10", 1), "d", page)
+    store.put(1, (8, "2027-03-10", 1), "e", page)
+    assert store.size == 3 * 1200
+    assert store.get(1, (8, "2027-03-10", 1), "a") is None
+    assert store.get(2, (3, "2027-03-10", 1), "c") == page
+    assert store.get(1, (8, "2027-03-10", 1), "e") == page

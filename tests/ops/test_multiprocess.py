@@ -5,7 +5,8 @@ Load goes to both web processes at once: milestones created, and the same milest
 concurrently from both sides with optimistic locking (a stale version is a 409). Reminders are
 due for every milestone due today; both workers sweep and send. A real SMTP server counts the
 e-mails per milestone: each reminder arrives exactly once, and every update that was answered
-2xx is in the final state (no lost update).
+2xx is in the final state (no lost update), in each process's answers to the milestone list
+as well (answers stored per process follow the organisation's revision).
 
 It runs in the PostgreSQL pass (DATABASE_URL=postgres://...): its database is a fresh copy of
 that pass's migrated test database (CREATE DATABASE ... TEMPLATE, a second instead of half a
@@ -281,6 +282,10 @@ def test_two_web_processes_and_two_workers_lose_nothing_and_send_once(cluster: C
             return repr(exc), None
         return answer.status_code, answer.json().get("id")
 
+    # Each process answers the contract's list once before the load, and keeps the answer.
+    listing = f"/contracts/{c.data['contract_id']}/milestones?limit=100"
+    for client in clients:
+        assert client.get(listing).status_code == 200
     jobs = [(pk, n) for pk in premade for n in range(UPDATERS)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         creations = pool.map(create, range(CREATED))
@@ -303,6 +308,14 @@ def test_two_web_processes_and_two_workers_lose_nothing_and_send_once(cluster: C
         final = clients[0].get(f"/milestones/{pk}").json()
         assert final["version"] - first == len(won[pk]), (pk, final["version"], won[pk])
         assert final["description"] == won[pk][max(won[pk])]
+
+    # The list, asked again of each process, shows every change made through either one: a
+    # stored answer is keyed on the organisation's revision, which lives in the database.
+    for client in clients:
+        rows = {row["id"]: row for row in client.get(listing).json()["items"]}
+        assert {pk for _, pk in creations} <= set(rows)
+        for pk in premade:
+            assert rows[pk]["description"] == won[pk][max(won[pk])], pk
 
     # Reminders: one e-mail per milestone due today, whichever worker sent it.
     expected = set(premade) | {pk for _, pk in creations}
