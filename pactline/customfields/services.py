@@ -25,7 +25,7 @@ from django.utils import timezone
 from pactline.accounts import permissions
 from pactline.accounts.models import Membership, Organisation
 from pactline.accounts.permissions import Actor, require
-from pactline.activity.services import record
+from pactline.activity.services import note_derived_change, record
 from pactline.customfields import values as cfv
 from pactline.customfields.models import (
     CHOICE_TYPES,
@@ -469,6 +469,7 @@ def rewrite_values(
                     values[new_key] = value
                 row.custom_fields = values
             model._default_manager.bulk_update(rows, ["custom_fields"])
+            note_derived_change(organisation_id)  # lists show the batch at once (api_cache)
             done += len(rows)
     return done
 
