@@ -38,7 +38,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from pactline.accounts.permissions import Actor
-from pactline.milestones.scheduling import local_today
+from pactline.milestones.queries import portfolio_today
 from pactline.ops.metrics import API_ANSWERS
 
 Generation = tuple[int, str, int]  # revision, the organisation's today, quarter-hour
@@ -52,7 +52,7 @@ class AnswerStore:
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._answers: LRUCache[tuple[int, str], Answer] = LRUCache(
-            maxsize=max(max_bytes, 1), getsizeof=lambda answer: len(answer[0]) + 200
+            maxsize=max(max_bytes, 1), getsizeof=_size
         )
         self._current: dict[int, Generation] = {}
         self._keys: dict[int, set[str]] = {}
@@ -64,7 +64,7 @@ class AnswerStore:
             return self._answers.get((org_id, key))
 
     def put(self, org_id: int, generation: Generation, key: str, answer: Answer) -> None:
-        if len(answer[0]) + 200 > self.max_bytes:
+        if _size(answer) > self.max_bytes:
             return
         with self._lock:
             current = self._current.get(org_id)
@@ -89,6 +89,10 @@ class AnswerStore:
         return int(self._answers.currsize)
 
 
+def _size(answer: Answer) -> int:
+    return len(answer[0]) + 200  # the content, and roughly what holds it
+
+
 def _newer(candidate: Generation, current: Generation) -> bool:
     return candidate[0] >= current[0] and candidate[2] >= current[2]
 
@@ -105,8 +109,7 @@ def store() -> AnswerStore:
 
 
 def generation(actor: Actor) -> Generation:
-    org = actor.organisation
-    return org.revision, str(local_today(org.default_time_zone)), int(time.time() // 900)
+    return actor.organisation.revision, str(portfolio_today(actor)), int(time.time() // 900)
 
 
 def answer_key(request: HttpRequest, actor: Actor, gen: Generation) -> str:
